@@ -1,0 +1,79 @@
+//! The hub-name rule.
+
+/// The rule, as quoted in every [`HubNameError`] message.
+const RULE: &str =
+    "a hub name starts with an ASCII letter and contains only ASCII letters, digits and `_`";
+
+/// Checks a hub name: ASCII letters, digits and `_`, starting with a letter (the SignalR Service
+/// REST API's rule for `hub`, SPEC section 1).
+///
+/// ```
+/// use signalr_binding_expression::validate_hub_name;
+///
+/// assert!(validate_hub_name("chat_2").is_ok());
+/// let err = validate_hub_name("2chat").unwrap_err();
+/// assert_eq!(err.offset(), 0);
+/// ```
+pub fn validate_hub_name(name: &str) -> Result<(), HubNameError> {
+    let mut chars = name.chars();
+    match chars.next() {
+        None => return Err(HubNameError::Empty),
+        Some(first) if !first.is_ascii_alphabetic() => {
+            return Err(HubNameError::InvalidStart {
+                name: name.to_owned(),
+                character: first,
+            });
+        }
+        Some(_) => {}
+    }
+    match name
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+    {
+        Some((offset, character)) => Err(HubNameError::InvalidCharacter {
+            name: name.to_owned(),
+            character,
+            offset,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A hub name that breaks the rule of [`validate_hub_name`]. The message says what is wrong and
+/// states the rule.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HubNameError {
+    /// The name is empty.
+    #[error("the hub name is empty: {rule}", rule = RULE)]
+    Empty,
+    /// The first character is not an ASCII letter.
+    #[error("hub name `{name}` starts with `{}`: {rule}", character.escape_debug(), rule = RULE)]
+    InvalidStart {
+        /// The name as given.
+        name: String,
+        /// Its first character.
+        character: char,
+    },
+    /// A character other than an ASCII letter, digit or `_`.
+    #[error("hub name `{name}` contains `{}`: {rule}", character.escape_debug(), rule = RULE)]
+    InvalidCharacter {
+        /// The name as given.
+        name: String,
+        /// The first character that breaks the rule.
+        character: char,
+        /// Its byte offset in the name.
+        offset: usize,
+    },
+}
+
+impl HubNameError {
+    /// Byte offset of the offending character in the name (0 for an empty or badly started
+    /// name).
+    pub fn offset(&self) -> usize {
+        match self {
+            HubNameError::Empty | HubNameError::InvalidStart { .. } => 0,
+            HubNameError::InvalidCharacter { offset, .. } => *offset,
+        }
+    }
+}
