@@ -133,7 +133,7 @@ pub enum TemplateErrorKind {
 
     /// The name in `{headers.NAME}` is not a valid HTTP header name.
     #[error(
-        "`{name}` is not a valid HTTP header name{}: header names use ASCII letters, digits and ``!#$&'*+-.^_`|~``, like `{{headers.x-ms-client-principal-id}}`",
+        "`{name}` is not a valid HTTP header name{}: write a name of ASCII letters, digits and ``!#$&'*+-.^_`|~``, like `{{headers.x-ms-client-principal-id}}`",
         character.map(|c| format!(" (`{}` is not allowed)", c.escape_debug())).unwrap_or_default()
     )]
     InvalidHeaderName {

@@ -276,3 +276,393 @@ fn percent_in_text(source: &str, at: usize) -> TemplateError {
         _ => TemplateError::new(TemplateErrorKind::PercentInText, at..at + 1),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use crate::{Part, Template, TemplateError, TemplateErrorKind};
+
+    fn lit(text: &str) -> Part {
+        Part::Literal(Cow::Owned(text.to_owned()))
+    }
+    fn header(name: &str) -> Part {
+        Part::Header(Cow::Owned(name.to_owned()))
+    }
+    fn query(name: &str) -> Part {
+        Part::Query(Cow::Owned(name.to_owned()))
+    }
+    fn parts(source: &str) -> Vec<Part> {
+        match Template::parse(source) {
+            Ok(Template::Parts(parts)) => parts.into_owned(),
+            other => panic!("{source:?} did not parse to parts: {other:?}"),
+        }
+    }
+    fn err(source: &str) -> TemplateError {
+        match Template::parse(source) {
+            Err(e) => e,
+            Ok(t) => panic!("{source:?} parsed to {t:?}"),
+        }
+    }
+    /// The bad piece the error points at.
+    fn piece(source: &str) -> (TemplateErrorKind, &str) {
+        let e = err(source);
+        (e.kind().clone(), &source[e.span()])
+    }
+
+    // --- literal text ---
+
+    #[test]
+    fn empty_string_is_no_parts() {
+        assert_eq!(parts(""), []);
+        assert_eq!(Template::parse("").unwrap().as_literal(), Some(""));
+    }
+
+    #[test]
+    fn literal_only() {
+        assert_eq!(parts("chat"), [lit("chat")]);
+        assert_eq!(parts(" spaced  text "), [lit(" spaced  text ")]);
+    }
+
+    #[test]
+    fn unicode_literal() {
+        assert_eq!(parts("héllo wörld ✓ 🎉"), [lit("héllo wörld ✓ 🎉")]);
+        assert_eq!(
+            parts("ü{headers.x}🎉"),
+            [lit("ü"), header("x"), lit("🎉")]
+        );
+    }
+
+    #[test]
+    fn escaped_brackets_are_literal_and_merged() {
+        assert_eq!(parts("{{"), [lit("{")]);
+        assert_eq!(parts("}}"), [lit("}")]);
+        assert_eq!(parts("<<"), [lit("<")]);
+        assert_eq!(parts(">>"), [lit(">")]);
+        assert_eq!(parts("a{{b}}c<<d>>e"), [lit("a{b}c<d>e")]);
+        // As in Azure, an escaped pair around an expression is literal text.
+        assert_eq!(parts("{{headers.x}}"), [lit("{headers.x}")]);
+        assert_eq!(parts("{{{headers.x}"), [lit("{"), header("x")]);
+    }
+
+    // --- expressions ---
+
+    #[test]
+    fn header_both_spellings() {
+        assert_eq!(parts("{headers.x-user}"), [header("x-user")]);
+        assert_eq!(parts("<headers.x-user>"), [header("x-user")]);
+        assert_eq!(Template::parse("{headers.a}"), Template::parse("<headers.a>"));
+    }
+
+    #[test]
+    fn query_both_spellings() {
+        assert_eq!(parts("{query.userId}"), [query("userId")]);
+        assert_eq!(parts("<query.userId>"), [query("userId")]);
+    }
+
+    #[test]
+    fn header_names_stored_lower_case() {
+        assert_eq!(
+            parts("{headers.X-MS-Client-Principal-Id}"),
+            [header("x-ms-client-principal-id")]
+        );
+        assert_eq!(parts("{headers.Authorization}"), [header("authorization")]);
+        assert_eq!(parts("<headers.CONTENT-TYPE>"), [header("content-type")]);
+    }
+
+    #[test]
+    fn query_keys_keep_case() {
+        assert_eq!(parts("{query.UserID}"), [query("UserID")]);
+        assert_ne!(parts("{query.a}"), parts("{query.A}"));
+    }
+
+    #[test]
+    fn sources_match_case_insensitively() {
+        assert_eq!(parts("{Headers.x}"), [header("x")]);
+        assert_eq!(parts("{HEADERS.x}"), [header("x")]);
+        assert_eq!(parts("<Query.k>"), [query("k")]);
+        assert_eq!(parts("{QUERY.k}"), [query("k")]);
+    }
+
+    #[test]
+    fn names_take_everything_after_first_dot() {
+        assert_eq!(parts("{query.user.id}"), [query("user.id")]);
+        assert_eq!(parts("{headers.x.y}"), [header("x.y")]);
+    }
+
+    #[test]
+    fn unicode_query_key() {
+        assert_eq!(parts("{query.名前}"), [query("名前")]);
+    }
+
+    #[test]
+    fn mixed_parts() {
+        assert_eq!(
+            parts("user-{headers.x-id}@<query.tenant>!"),
+            [lit("user-"), header("x-id"), lit("@"), query("tenant"), lit("!")]
+        );
+        assert_eq!(parts("{query.a}{query.b}"), [query("a"), query("b")]);
+    }
+
+    // --- settings ---
+
+    #[test]
+    fn whole_value_setting() {
+        assert_eq!(Template::parse("%HUB%"), Ok(Template::setting("HUB")));
+        assert_eq!(
+            Template::parse("%Section:Hub_Name.1%"),
+            Ok(Template::setting("Section:Hub_Name.1"))
+        );
+        assert_eq!(Template::parse("%名前%"), Ok(Template::setting("名前")));
+    }
+
+    #[test]
+    fn unclosed_setting() {
+        let (kind, at) = piece("%NAME");
+        assert_eq!(
+            kind,
+            TemplateErrorKind::UnclosedSetting {
+                text: "%NAME".into()
+            }
+        );
+        assert_eq!(at, "%NAME");
+        assert_eq!(err("%").span(), 0..1);
+        assert!(err("%NAME").to_string().contains("write `%NAME%`"));
+    }
+
+    #[test]
+    fn empty_setting() {
+        let (kind, at) = piece("%%");
+        assert_eq!(kind, TemplateErrorKind::EmptySetting);
+        assert_eq!(at, "%%");
+        assert_eq!(piece("%%x").1, "%%");
+    }
+
+    #[test]
+    fn text_after_setting() {
+        let (kind, at) = piece("%A%b");
+        assert_eq!(kind, TemplateErrorKind::TextAfterSetting { setting: "A".into() });
+        assert_eq!(at, "b");
+        assert_eq!(piece("%A%{headers.x}").1, "{headers.x}");
+        assert_eq!(piece("%A%%B%").1, "%B%");
+        assert!(err("%A%b").to_string().contains("must be the whole value"));
+    }
+
+    #[test]
+    fn setting_in_text() {
+        let (kind, at) = piece("a%B%");
+        assert_eq!(kind, TemplateErrorKind::SettingInText { setting: "B".into() });
+        assert_eq!(at, "%B%");
+        assert_eq!(piece("ü%B%c").1, "%B%");
+        assert_eq!(piece("{headers.x}%B%").1, "%B%");
+    }
+
+    #[test]
+    fn lone_percent_in_text() {
+        let (kind, at) = piece("100%");
+        assert_eq!(kind, TemplateErrorKind::PercentInText);
+        assert_eq!(at, "%");
+        assert_eq!(err("100%").offset(), 3);
+        assert_eq!(piece("a%%b").0, TemplateErrorKind::PercentInText);
+        assert_eq!(err("a%%b").offset(), 1);
+        assert!(err("50%").to_string().contains("app setting"));
+    }
+
+    #[test]
+    fn invalid_setting_name() {
+        let (kind, at) = piece("%A B%");
+        assert_eq!(
+            kind,
+            TemplateErrorKind::InvalidSettingName {
+                name: "A B".into(),
+                character: ' '
+            }
+        );
+        assert_eq!(at, " ");
+        assert_eq!(piece("%{headers.x}%").1, "{");
+    }
+
+    // --- bracket errors ---
+
+    #[test]
+    fn unclosed_brace() {
+        let (kind, at) = piece("user-{headers.x");
+        assert_eq!(kind, TemplateErrorKind::UnclosedExpression { open: '{' });
+        assert_eq!(at, "{");
+        assert_eq!(err("user-{headers.x").offset(), 5);
+        // Azure: another `{` before a `}` leaves the first one unclosed.
+        assert_eq!(err("{a{headers.x}").offset(), 0);
+        assert!(err("{").to_string().contains("`{{` for a literal `{`"));
+    }
+
+    #[test]
+    fn unclosed_angle() {
+        let (kind, at) = piece("ü<query.x");
+        assert_eq!(kind, TemplateErrorKind::UnclosedExpression { open: '<' });
+        assert_eq!(at, "<");
+        assert_eq!(err("a < b").offset(), 2);
+        // A `}` does not close a `<`.
+        assert_eq!(piece("<headers.x}").0, TemplateErrorKind::UnclosedExpression { open: '<' });
+        assert!(err("<").to_string().contains("`<<` for a literal `<`"));
+    }
+
+    #[test]
+    fn stray_closers() {
+        let (kind, at) = piece("a}b");
+        assert_eq!(kind, TemplateErrorKind::UnmatchedClose { close: '}' });
+        assert_eq!(at, "}");
+        let (kind, at) = piece("a>b");
+        assert_eq!(kind, TemplateErrorKind::UnmatchedClose { close: '>' });
+        assert_eq!(at, ">");
+        assert_eq!(err("{headers.x}}").offset(), 11);
+        assert!(err("}").to_string().contains("`}}` for a literal `}`"));
+    }
+
+    #[test]
+    fn empty_expression() {
+        let (kind, at) = piece("a{}");
+        assert_eq!(kind, TemplateErrorKind::EmptyExpression { open: '{' });
+        assert_eq!(at, "{}");
+        assert_eq!(piece("<>").0, TemplateErrorKind::EmptyExpression { open: '<' });
+    }
+
+    #[test]
+    fn invalid_characters_in_expression() {
+        for (source, bad) in [
+            ("{ headers.x}", " "),
+            ("{headers.x }", " "),
+            ("{headers. x}", " "),
+            ("{query.a\tb}", "\t"),
+            ("{query.a%b}", "%"),
+            ("{query.<x}", "<"),
+            ("<query.{x>", "{"),
+            ("<query.x}>", "}"),
+            ("{query.a>b}", ">"),
+            ("{query.\u{7}}", "\u{7}"),
+        ] {
+            let (kind, at) = piece(source);
+            assert!(
+                matches!(kind, TemplateErrorKind::InvalidCharacter { .. }),
+                "{source:?}: {kind:?}"
+            );
+            assert_eq!(at, bad, "{source:?}");
+        }
+        assert!(err("{ headers.x}").to_string().contains("remove the whitespace"));
+    }
+
+    // --- sources and names ---
+
+    #[test]
+    fn unknown_source_suggests_closest() {
+        let e = err("{header.x}");
+        assert_eq!(
+            e.to_string(),
+            "unknown source `header` in `{header.x}`: did you mean `headers`? \
+             Supported: `{headers.NAME}`, `{query.NAME}`"
+        );
+        assert_eq!(&"{header.x}"[e.span()], "header");
+        for (source, suggestion) in [
+            ("{querys.x}", Some("query")),
+            ("{queries.x}", Some("query")),
+            ("<Header.x>", Some("headers")),
+            ("{HEADER.x}", Some("headers")),
+            ("{hedaers.x}", Some("headers")),
+            ("{body.x}", None),
+            ("{sys.randguid}", None),
+        ] {
+            match err(source).kind() {
+                TemplateErrorKind::UnknownSource { suggestion: s, .. } => {
+                    assert_eq!(*s, suggestion, "{source}")
+                }
+                other => panic!("{source}: {other:?}"),
+            }
+        }
+        assert!(!err("{body.x}").to_string().contains("did you mean"));
+    }
+
+    #[test]
+    fn expression_without_dot_is_unknown_or_missing_name() {
+        let (kind, at) = piece("{userId}");
+        assert!(matches!(kind, TemplateErrorKind::UnknownSource { .. }));
+        assert_eq!(at, "userId");
+        let (kind, at) = piece("{.x}");
+        assert!(matches!(kind, TemplateErrorKind::UnknownSource { .. }));
+        assert_eq!(at, ".");
+    }
+
+    #[test]
+    fn missing_name() {
+        let (kind, at) = piece("a{headers}");
+        assert_eq!(
+            kind,
+            TemplateErrorKind::MissingName {
+                source_name: "headers",
+                expression: "{headers}".into()
+            }
+        );
+        assert_eq!(at, "{headers}");
+        assert_eq!(piece("<Query>").1, "<Query>");
+        assert_eq!(
+            err("{headers}").to_string(),
+            "`{headers}` does not say which header to read: write `{headers.NAME}`"
+        );
+    }
+
+    #[test]
+    fn empty_name() {
+        let (kind, at) = piece("{headers.}");
+        assert_eq!(
+            kind,
+            TemplateErrorKind::EmptyName {
+                source_name: "headers",
+                expression: "{headers.}".into()
+            }
+        );
+        assert_eq!(at, "{headers.}");
+        assert!(matches!(piece("<query.>").0, TemplateErrorKind::EmptyName { .. }));
+        assert!(err("{query.}").to_string().contains("empty query key name"));
+    }
+
+    #[test]
+    fn invalid_header_names() {
+        let (kind, at) = piece("x{headers.a:b}");
+        assert_eq!(
+            kind,
+            TemplateErrorKind::InvalidHeaderName {
+                name: "a:b".into(),
+                character: Some(':')
+            }
+        );
+        assert_eq!(at, "a:b");
+        assert_eq!(piece("{headers.näme}").1, "näme");
+        assert_eq!(piece("{headers.a@b}").1, "a@b");
+        assert_eq!(piece("{headers.(x)}").1, "(x)");
+        assert!(
+            err("{headers.a:b}")
+                .to_string()
+                .contains("`a:b` is not a valid HTTP header name (`:` is not allowed)")
+        );
+    }
+
+    #[test]
+    fn all_token_characters_are_valid_header_names() {
+        assert_eq!(
+            parts("{headers.!#$&'*+-.^_`|~09aZ}"),
+            [header("!#$&'*+-.^_`|~09az")]
+        );
+    }
+
+    #[test]
+    fn error_messages_name_the_fix() {
+        for source in [
+            "{", "<", "}", ">", "{}", "<>", "{ x}", "{x.y}", "{headers}", "{query.}", "{headers.:}",
+            "%A", "%%", "%A%b", "a%B%", "1%", "%A B%",
+        ] {
+            let message = err(source).to_string();
+            assert!(
+                message.contains("write") || message.contains("remove") || message.contains("Supported"),
+                "{source:?}: {message}"
+            );
+        }
+    }
+}
