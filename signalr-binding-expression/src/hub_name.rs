@@ -77,3 +77,66 @@ impl HubNameError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{HubNameError, validate_hub_name};
+
+    #[test]
+    fn accepts_letters_digits_underscore() {
+        for name in ["chat", "Chat", "c", "chat_room_2", "A1_b2", "x__"] {
+            assert_eq!(validate_hub_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn rejects_empty() {
+        let e = validate_hub_name("").unwrap_err();
+        assert_eq!(e, HubNameError::Empty);
+        assert_eq!(e.offset(), 0);
+        assert!(e.to_string().contains("starts with an ASCII letter"));
+    }
+
+    #[test]
+    fn rejects_bad_start() {
+        for (name, first) in [("1chat", '1'), ("_chat", '_'), ("écho", 'é'), (" chat", ' ')] {
+            let e = validate_hub_name(name).unwrap_err();
+            assert_eq!(
+                e,
+                HubNameError::InvalidStart {
+                    name: name.into(),
+                    character: first
+                }
+            );
+            assert_eq!(e.offset(), 0);
+        }
+        assert_eq!(
+            validate_hub_name("1chat").unwrap_err().to_string(),
+            "hub name `1chat` starts with `1`: a hub name starts with an ASCII letter \
+             and contains only ASCII letters, digits and `_`"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_character() {
+        for (name, bad, offset) in [
+            ("chat-room", '-', 4),
+            ("chat room", ' ', 4),
+            ("chäte", 'ä', 2),
+            ("a.b", '.', 1),
+            ("hub{x}", '{', 3),
+        ] {
+            let e = validate_hub_name(name).unwrap_err();
+            assert_eq!(
+                e,
+                HubNameError::InvalidCharacter {
+                    name: name.into(),
+                    character: bad,
+                    offset
+                }
+            );
+            assert_eq!(e.offset(), offset);
+            assert!(e.to_string().contains(&format!("contains `{bad}`")));
+        }
+    }
+}

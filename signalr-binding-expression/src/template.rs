@@ -151,3 +151,182 @@ impl fmt::Display for Part {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use proptest::prelude::*;
+
+    use crate::{Part, Template};
+
+    static STATIC: Template = Template::from_static(&[
+        Part::Literal(Cow::Borrowed("u-")),
+        Part::Header(Cow::Borrowed("x-id")),
+        Part::Query(Cow::Borrowed("k")),
+    ]);
+    static SETTING: Template = Template::setting("HUB");
+
+    #[test]
+    fn const_constructors_equal_parsed() {
+        assert_eq!(STATIC, Template::parse("u-{headers.X-Id}<query.k>").unwrap());
+        assert_eq!(SETTING, Template::parse("%HUB%").unwrap());
+    }
+
+    #[test]
+    fn literal_constructor() {
+        assert_eq!(Template::literal("chat"), Template::parse("chat").unwrap());
+        assert_eq!(Template::literal(String::from("a")).as_literal(), Some("a"));
+        assert_eq!(Template::literal(""), Template::parse("").unwrap());
+        assert!(Template::literal("").parts().is_empty());
+        // Not interpreted, but printed escaped so it parses back.
+        let braces = Template::literal("{headers.x}<>");
+        assert!(!braces.reads_request());
+        assert_eq!(braces.to_string(), "{{headers.x}}<<>>");
+        assert_eq!(Template::parse(&braces.to_string()).unwrap(), braces);
+    }
+
+    #[test]
+    fn reads_request() {
+        assert!(STATIC.reads_request());
+        assert!(Template::parse("{query.a}").unwrap().reads_request());
+        assert!(Template::parse("a<headers.b>").unwrap().reads_request());
+        assert!(!Template::parse("plain").unwrap().reads_request());
+        assert!(!Template::parse("").unwrap().reads_request());
+        assert!(!SETTING.reads_request());
+    }
+
+    #[test]
+    fn as_literal() {
+        assert_eq!(Template::parse("").unwrap().as_literal(), Some(""));
+        assert_eq!(Template::parse("héllo").unwrap().as_literal(), Some("héllo"));
+        assert_eq!(Template::parse("a{{b").unwrap().as_literal(), Some("a{b"));
+        assert_eq!(STATIC.as_literal(), None);
+        assert_eq!(SETTING.as_literal(), None);
+        let split = Template::from_static(&[
+            Part::Literal(Cow::Borrowed("a")),
+            Part::Literal(Cow::Borrowed("b")),
+        ]);
+        assert_eq!(split.as_literal(), None);
+    }
+
+    #[test]
+    fn parts() {
+        assert_eq!(SETTING.parts(), []);
+        assert_eq!(STATIC.parts().len(), 3);
+    }
+
+    #[test]
+    fn from_str() {
+        let t: Template = "{query.a}".parse().unwrap();
+        assert_eq!(t.parts(), [Part::Query("a".into())]);
+        assert!("{query.a".parse::<Template>().is_err());
+    }
+
+    #[test]
+    fn display_is_canonical() {
+        for (source, shown) in [
+            ("", ""),
+            ("chat", "chat"),
+            ("<headers.X-A>", "{headers.x-a}"),
+            ("{Headers.X-A}", "{headers.x-a}"),
+            ("<QUERY.Key>", "{query.Key}"),
+            ("%HUB%", "%HUB%"),
+            ("a{{b}}<<c>>", "a{{b}}<<c>>"),
+            ("ü{query.a.b}🎉", "ü{query.a.b}🎉"),
+        ] {
+            let t = Template::parse(source).unwrap();
+            assert_eq!(t.to_string(), shown, "{source:?}");
+            assert_eq!(Template::parse(shown).unwrap(), t, "{source:?}");
+        }
+        assert_eq!(STATIC.to_string(), "u-{headers.x-id}{query.k}");
+        assert_eq!(Part::Header("h".into()).to_string(), "{headers.h}");
+    }
+
+    /// Inputs rich in the language's special characters, so the parser's paths get exercised.
+    fn template_like() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("{".to_owned()),
+            Just("}".to_owned()),
+            Just("<".to_owned()),
+            Just(">".to_owned()),
+            Just("%".to_owned()),
+            Just(".".to_owned()),
+            Just(" ".to_owned()),
+            Just("headers".to_owned()),
+            Just("Query".to_owned()),
+            Just("header".to_owned()),
+            Just("{headers.x-a}".to_owned()),
+            Just("<query.Key>".to_owned()),
+            Just("%NAME%".to_owned()),
+            "[a-zA-Z0-9_:-]{1,4}",
+            "\\PC{1,3}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|pieces| pieces.concat())
+    }
+
+    fn check_any_input(source: &str) -> Result<(), TestCaseError> {
+        match Template::parse(source) {
+            Ok(t) => {
+                let shown = t.to_string();
+                prop_assert_eq!(Template::parse(&shown), Ok(t), "shown as {:?}", shown);
+            }
+            Err(e) => {
+                let span = e.span();
+                prop_assert!(span.start < span.end, "empty span {:?}", span);
+                prop_assert!(span.end <= source.len(), "span {:?} out of input", span);
+                prop_assert!(source.is_char_boundary(span.start));
+                prop_assert!(source.is_char_boundary(span.end));
+                prop_assert_eq!(e.offset(), span.start);
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+        Ok(())
+    }
+
+    /// Parts that `parse` can produce: literal text without `%`, valid header names, query keys
+    /// without the characters expressions reject.
+    fn parsed_part() -> impl Strategy<Value = Part> {
+        prop_oneof![
+            "[^%]{1,6}".prop_map(|s| Part::Literal(s.into())),
+            "[a-z0-9!#$&'*+.^_`|~-]{1,8}".prop_map(|s| Part::Header(s.into())),
+            "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Part::Query(s.into())),
+        ]
+    }
+
+    fn parsed_template() -> impl Strategy<Value = Template> {
+        prop_oneof![
+            prop::collection::vec(parsed_part(), 0..6).prop_map(|parts| {
+                // Merge neighbouring literals, as `parse` does.
+                let mut merged: Vec<Part> = Vec::new();
+                for part in parts {
+                    match (merged.last_mut(), part) {
+                        (Some(Part::Literal(prev)), Part::Literal(next)) => prev.to_mut().push_str(&next),
+                        (_, part) => merged.push(part),
+                    }
+                }
+                Template::Parts(merged.into())
+            }),
+            "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Template::Setting(s.into())),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_parses_or_errors_with_valid_span(source in any::<String>()) {
+            check_any_input(&source)?;
+        }
+
+        #[test]
+        fn template_like_string_parses_or_errors_with_valid_span(source in template_like()) {
+            check_any_input(&source)?;
+        }
+
+        #[test]
+        fn display_round_trips(t in parsed_template()) {
+            let shown = t.to_string();
+            prop_assert_eq!(Template::parse(&shown), Ok(t), "shown as {:?}", shown);
+        }
+    }
+}
