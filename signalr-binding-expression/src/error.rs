@@ -18,7 +18,10 @@ pub struct TemplateError {
 
 impl TemplateError {
     pub(crate) fn new(kind: TemplateErrorKind, span: Range<usize>) -> Self {
-        debug_assert!(span.start < span.end, "an error points at a non-empty piece");
+        debug_assert!(
+            span.start < span.end,
+            "an error points at a non-empty piece"
+        );
         Self {
             kind,
             offset: span.start,
@@ -144,9 +147,7 @@ pub enum TemplateErrorKind {
     },
 
     /// A value starting with `%` has no closing `%`, such as `%NAME`.
-    #[error(
-        "app-setting reference `{text}` has no closing `%`: write `%NAME%` as the whole value"
-    )]
+    #[error("app-setting reference `{text}` has no closing `%`: write `%NAME%` as the whole value")]
     UnclosedSetting {
         /// The text from the opening `%` to the end.
         text: String,

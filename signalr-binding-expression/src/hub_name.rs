@@ -99,7 +99,12 @@ mod tests {
 
     #[test]
     fn rejects_bad_start() {
-        for (name, first) in [("1chat", '1'), ("_chat", '_'), ("écho", 'é'), (" chat", ' ')] {
+        for (name, first) in [
+            ("1chat", '1'),
+            ("_chat", '_'),
+            ("écho", 'é'),
+            (" chat", ' '),
+        ] {
             let e = validate_hub_name(name).unwrap_err();
             assert_eq!(
                 e,

@@ -235,9 +235,10 @@ fn parse_setting(source: &str) -> Result<Template, TemplateError> {
         return Err(TemplateError::new(TemplateErrorKind::EmptySetting, 0..2));
     }
     let name = &source[1..close];
-    if let Some((i, character)) = name.char_indices().find(|&(_, c)| {
-        c.is_whitespace() || c.is_control() || matches!(c, '{' | '}' | '<' | '>')
-    }) {
+    if let Some((i, character)) = name
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || c.is_control() || matches!(c, '{' | '}' | '<' | '>'))
+    {
         let at = 1 + i;
         return Err(TemplateError::new(
             TemplateErrorKind::InvalidSettingName {
@@ -327,10 +328,7 @@ mod tests {
     #[test]
     fn unicode_literal() {
         assert_eq!(parts("héllo wörld ✓ 🎉"), [lit("héllo wörld ✓ 🎉")]);
-        assert_eq!(
-            parts("ü{headers.x}🎉"),
-            [lit("ü"), header("x"), lit("🎉")]
-        );
+        assert_eq!(parts("ü{headers.x}🎉"), [lit("ü"), header("x"), lit("🎉")]);
     }
 
     #[test]
@@ -351,7 +349,10 @@ mod tests {
     fn header_both_spellings() {
         assert_eq!(parts("{headers.x-user}"), [header("x-user")]);
         assert_eq!(parts("<headers.x-user>"), [header("x-user")]);
-        assert_eq!(Template::parse("{headers.a}"), Template::parse("<headers.a>"));
+        assert_eq!(
+            Template::parse("{headers.a}"),
+            Template::parse("<headers.a>")
+        );
     }
 
     #[test]
@@ -399,7 +400,13 @@ mod tests {
     fn mixed_parts() {
         assert_eq!(
             parts("user-{headers.x-id}@<query.tenant>!"),
-            [lit("user-"), header("x-id"), lit("@"), query("tenant"), lit("!")]
+            [
+                lit("user-"),
+                header("x-id"),
+                lit("@"),
+                query("tenant"),
+                lit("!")
+            ]
         );
         assert_eq!(parts("{query.a}{query.b}"), [query("a"), query("b")]);
     }
@@ -441,7 +448,12 @@ mod tests {
     #[test]
     fn text_after_setting() {
         let (kind, at) = piece("%A%b");
-        assert_eq!(kind, TemplateErrorKind::TextAfterSetting { setting: "A".into() });
+        assert_eq!(
+            kind,
+            TemplateErrorKind::TextAfterSetting {
+                setting: "A".into()
+            }
+        );
         assert_eq!(at, "b");
         assert_eq!(piece("%A%{headers.x}").1, "{headers.x}");
         assert_eq!(piece("%A%%B%").1, "%B%");
@@ -451,7 +463,12 @@ mod tests {
     #[test]
     fn setting_in_text() {
         let (kind, at) = piece("a%B%");
-        assert_eq!(kind, TemplateErrorKind::SettingInText { setting: "B".into() });
+        assert_eq!(
+            kind,
+            TemplateErrorKind::SettingInText {
+                setting: "B".into()
+            }
+        );
         assert_eq!(at, "%B%");
         assert_eq!(piece("ü%B%c").1, "%B%");
         assert_eq!(piece("{headers.x}%B%").1, "%B%");
@@ -502,7 +519,10 @@ mod tests {
         assert_eq!(at, "<");
         assert_eq!(err("a < b").offset(), 2);
         // A `}` does not close a `<`.
-        assert_eq!(piece("<headers.x}").0, TemplateErrorKind::UnclosedExpression { open: '<' });
+        assert_eq!(
+            piece("<headers.x}").0,
+            TemplateErrorKind::UnclosedExpression { open: '<' }
+        );
         assert!(err("<").to_string().contains("`<<` for a literal `<`"));
     }
 
@@ -523,7 +543,10 @@ mod tests {
         let (kind, at) = piece("a{}");
         assert_eq!(kind, TemplateErrorKind::EmptyExpression { open: '{' });
         assert_eq!(at, "{}");
-        assert_eq!(piece("<>").0, TemplateErrorKind::EmptyExpression { open: '<' });
+        assert_eq!(
+            piece("<>").0,
+            TemplateErrorKind::EmptyExpression { open: '<' }
+        );
     }
 
     #[test]
@@ -547,7 +570,11 @@ mod tests {
             );
             assert_eq!(at, bad, "{source:?}");
         }
-        assert!(err("{ headers.x}").to_string().contains("remove the whitespace"));
+        assert!(
+            err("{ headers.x}")
+                .to_string()
+                .contains("remove the whitespace")
+        );
     }
 
     // --- sources and names ---
@@ -619,7 +646,10 @@ mod tests {
             }
         );
         assert_eq!(at, "{headers.}");
-        assert!(matches!(piece("<query.>").0, TemplateErrorKind::EmptyName { .. }));
+        assert!(matches!(
+            piece("<query.>").0,
+            TemplateErrorKind::EmptyName { .. }
+        ));
         assert!(err("{query.}").to_string().contains("empty query key name"));
     }
 
@@ -655,12 +685,29 @@ mod tests {
     #[test]
     fn error_messages_name_the_fix() {
         for source in [
-            "{", "<", "}", ">", "{}", "<>", "{ x}", "{x.y}", "{headers}", "{query.}", "{headers.:}",
-            "%A", "%%", "%A%b", "a%B%", "1%", "%A B%",
+            "{",
+            "<",
+            "}",
+            ">",
+            "{}",
+            "<>",
+            "{ x}",
+            "{x.y}",
+            "{headers}",
+            "{query.}",
+            "{headers.:}",
+            "%A",
+            "%%",
+            "%A%b",
+            "a%B%",
+            "1%",
+            "%A B%",
         ] {
             let message = err(source).to_string();
             assert!(
-                message.contains("write") || message.contains("remove") || message.contains("Supported"),
+                message.contains("write")
+                    || message.contains("remove")
+                    || message.contains("Supported"),
                 "{source:?}: {message}"
             );
         }

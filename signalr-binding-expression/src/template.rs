@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn const_constructors_equal_parsed() {
-        assert_eq!(STATIC, Template::parse("u-{headers.X-Id}<query.k>").unwrap());
+        assert_eq!(
+            STATIC,
+            Template::parse("u-{headers.X-Id}<query.k>").unwrap()
+        );
         assert_eq!(SETTING, Template::parse("%HUB%").unwrap());
     }
 
@@ -199,7 +202,10 @@ mod tests {
     #[test]
     fn as_literal() {
         assert_eq!(Template::parse("").unwrap().as_literal(), Some(""));
-        assert_eq!(Template::parse("héllo").unwrap().as_literal(), Some("héllo"));
+        assert_eq!(
+            Template::parse("héllo").unwrap().as_literal(),
+            Some("héllo")
+        );
         assert_eq!(Template::parse("a{{b").unwrap().as_literal(), Some("a{b"));
         assert_eq!(STATIC.as_literal(), None);
         assert_eq!(SETTING.as_literal(), None);
@@ -302,7 +308,9 @@ mod tests {
                 let mut merged: Vec<Part> = Vec::new();
                 for part in parts {
                     match (merged.last_mut(), part) {
-                        (Some(Part::Literal(prev)), Part::Literal(next)) => prev.to_mut().push_str(&next),
+                        (Some(Part::Literal(prev)), Part::Literal(next)) => {
+                            prev.to_mut().push_str(&next)
+                        }
                         (_, part) => merged.push(part),
                     }
                 }
