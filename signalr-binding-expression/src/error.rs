@@ -136,7 +136,7 @@ pub enum TemplateErrorKind {
 
     /// The name in `{headers.NAME}` is not a valid HTTP header name.
     #[error(
-        "`{name}` is not a valid HTTP header name{}: write a name of ASCII letters, digits and ``!#$&'*+-.^_`|~``, like `{{headers.x-ms-client-principal-id}}`",
+        "`{name}` is not a valid HTTP header name{}: write a name of ASCII letters, digits and the symbols !#$&'*+-.^_`|~ only, like `{{headers.x-ms-client-principal-id}}`",
         character.map(|c| format!(" (`{}` is not allowed)", c.escape_debug())).unwrap_or_default()
     )]
     InvalidHeaderName {
@@ -147,7 +147,9 @@ pub enum TemplateErrorKind {
     },
 
     /// A value starting with `%` has no closing `%`, such as `%NAME`.
-    #[error("app-setting reference `{text}` has no closing `%`: write `%NAME%` as the whole value")]
+    #[error(
+        "app-setting reference `{text}` has no closing `%`: write `{text}%` (a `%NAME%` reference is the whole value)"
+    )]
     UnclosedSetting {
         /// The text from the opening `%` to the end.
         text: String,

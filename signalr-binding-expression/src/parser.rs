@@ -435,6 +435,7 @@ mod tests {
         assert_eq!(at, "%NAME");
         assert_eq!(err("%").span(), 0..1);
         assert!(err("%NAME").to_string().contains("write `%NAME%`"));
+        assert!(err("%A").to_string().contains("write `%A%`"));
     }
 
     #[test]
