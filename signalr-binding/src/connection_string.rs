@@ -7,10 +7,12 @@
 //! Endpoint=http://localhost;Port=8888;AccessKey=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH;Version=1.0;
 //! ```
 //!
-//! [`ConnectionString::parse`] accepts and rejects exactly what the Azure SignalR SDK's
-//! `ConnectionStringParser` does, checks in the same order, and fails with the same message
-//! texts (see [`ConnectionStringError`]). Secrets (the access key, a client secret, a password
-//! written in an endpoint's user info) never appear in `Debug`, `Display` or an error.
+//! [`ConnectionString::parse`] follows the Azure SignalR SDK's `ConnectionStringParser`: the
+//! same splitting rules, the same checks in the same order, the same message texts (see
+//! [`ConnectionStringError`]). URLs are checked with the WHATWG parser of the `url` crate
+//! instead of .NET's `Uri`, made stricter where that parser would silently repair input.
+//! Secrets (the access key, a client secret, a password written in an endpoint's user info)
+//! never appear in `Debug`, `Display` or an error.
 
 use std::fmt;
 use std::str::FromStr;
@@ -1783,6 +1785,51 @@ mod tests {
                     prop_assert!(!shown.contains(&secret), "{}", shown);
                 }
             }
+        }
+
+        #[test]
+        fn valid_strings_parse_in_any_order_and_case_and_never_show_the_key(
+            endpoint in "https?://[a-z]{1,8}(\\.[a-z]{2,5})?(:[0-9]{1,4})?(/[a-z]{1,4}){0,2}/?",
+            key in "[A-Za-z0-9+/]{20}={0,2}",
+            version in proptest::option::of("1\\.[0-9][0-9a-z._-]{0,6}"),
+            port in proptest::option::of(1u16..),
+            client in proptest::option::of("https?://[a-z]{1,8}(:[0-9]{1,4})?(/[a-z]{1,4})?"),
+            upper in any::<bool>(),
+            order in any::<u64>(),
+        ) {
+            let secret = format!("Zq9{key}");
+            let mut pieces = vec![format!("Endpoint={endpoint}"), format!("AccessKey={secret}")];
+            pieces.extend(version.iter().map(|v| format!("Version={v}")));
+            pieces.extend(port.iter().map(|p| format!("Port={p}")));
+            pieces.extend(client.iter().map(|c| format!("ClientEndpoint={c}")));
+            if upper {
+                for piece in &mut pieces {
+                    let (k, v) = piece.split_once('=').unwrap();
+                    *piece = format!("{}={v}", k.to_uppercase());
+                }
+            }
+            // A deterministic shuffle from the drawn seed.
+            let mut seed = order;
+            for i in (1..pieces.len()).rev() {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                pieces.swap(i, (seed >> 33) as usize % (i + 1));
+            }
+            let s = pieces.join(";");
+            let cs = ConnectionString::parse(&s);
+            prop_assert!(cs.is_ok(), "{} -> {:?}", s, cs.err());
+            let cs = cs.unwrap();
+            prop_assert_eq!(cs.access_key().map(AccessKey::expose_secret), Some(secret.as_str()));
+            prop_assert_eq!(cs.version(), version.as_deref());
+            prop_assert_eq!(cs.port(), port);
+            prop_assert!(!cs.client_base_url().ends_with('/'));
+            prop_assert!(!cs.audience_base_url().ends_with('/'));
+            if client.is_none() && let Some(p) = port {
+                let default = if endpoint.starts_with("https") { 443 } else { 80 };
+                let written = cs.client_base_url().contains(&format!(":{p}"));
+                prop_assert_eq!(written, p != default);
+            }
+            let shown = check_outputs(&cs);
+            prop_assert!(!shown.contains(&secret), "{}", shown);
         }
     }
 }
