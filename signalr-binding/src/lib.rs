@@ -1,1 +1,66 @@
-//! placeholder
+//! The Azure Functions *SignalR connection-info input binding*, for Rust handlers.
+//!
+//! Before a client connects to Azure SignalR Service it asks a "negotiate" endpoint for the
+//! service's client URL and a short-lived signed access token. This crate resolves both from
+//! the request (binding expressions), the settings (the connection string) and the clock,
+//! exactly as the Azure binding does, so the handler only returns them.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use signalr_binding::{BindingContext, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING};
+//!
+//! // The binding's properties, as on Azure's `SignalRConnectionInfo` attribute.
+//! let binding = ConnectionInfoBinding::builder("chat")
+//!     .user_id("{headers.x-ms-client-principal-id}")
+//!     .build()?;
+//!
+//! // Settings normally come from the environment; here they come with the request.
+//! let settings = HashMap::from([(
+//!     "AzureSignalRConnectionString".to_owned(),
+//!     EMULATOR_CONNECTION_STRING.to_owned(),
+//! )]);
+//! let request = http::Request::builder()
+//!     .header("x-ms-client-principal-id", "alice")
+//!     .extension(BindingContext::new().with_settings(settings))
+//!     .body(())?;
+//!
+//! let info = binding.resolve(&request)?;
+//! assert_eq!(info.url, "http://localhost:8888/client/?hub=chat");
+//! assert_eq!(info.access_token.split('.').count(), 3);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "axum")]
+mod axum;
+mod binding;
+mod claims;
+mod connection_info;
+mod connection_string;
+mod error;
+mod function_json;
+mod request;
+mod response;
+mod settings;
+mod token;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use binding::{
+    ConnectionInfoBinding, ConnectionInfoBindingBuilder, DEFAULT_CONNECTION_STRING_SETTING,
+    DEFAULT_TOKEN_LIFETIME, MAX_USER_ID_LEN,
+};
+pub use claims::{IdTokenError, MAX_COPIED_CLAIMS, MAX_ID_TOKEN_LEN};
+pub use connection_info::{FromConnectionInfo, SignalRConnectionInfo};
+pub use connection_string::*;
+pub use error::{BindingError, ConfigError};
+pub use function_json::{BINDING_TYPE, FunctionJsonBinding};
+pub use request::BindingRequest;
+pub use response::FromBindingError;
+pub use settings::{BindingContext, Clock, EnvSettings, FixedClock, Settings, SystemClock};
+pub use signalr_binding_expression::{HubNameError, Part, Template, TemplateError};
+pub use signalr_binding_macros::signalr_connection_info;
+pub use token::{MAX_ACCESS_TOKEN_LEN, USER_ID_CLAIM};

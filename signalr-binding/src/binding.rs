@@ -1,0 +1,477 @@
+//! The binding: properties as templates, resolved per request into connection info.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, UNIX_EPOCH};
+
+use signalr_binding_expression::{Part, Template, validate_hub_name};
+
+use crate::claims::CopiedClaims;
+use crate::connection_info::SignalRConnectionInfo;
+use crate::connection_string::{ConnectionString, Credential};
+use crate::error::{BindingError, ConfigError};
+use crate::request::{self, BindingRequest};
+use crate::settings::{Clock, EnvSettings, Settings, SystemClock};
+use crate::token::{self, MAX_ACCESS_TOKEN_LEN, SigningKey, TokenClaims};
+
+/// The setting that holds the connection string unless a binding names another.
+pub const DEFAULT_CONNECTION_STRING_SETTING: &str = "AzureSignalRConnectionString";
+
+/// How long a minted access token is valid unless a binding says otherwise: one hour, as in
+/// the Azure SDKs.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+/// The longest user id accepted, in bytes.
+pub const MAX_USER_ID_LEN: usize = 1024;
+
+/// A SignalR connection-info input binding: the properties of Azure's
+/// `SignalRConnectionInfo` attribute, ready to resolve requests.
+///
+/// Build one with [`ConnectionInfoBinding::builder`], or let the
+/// [`signalr_connection_info`](crate::signalr_connection_info) attribute build it at compile
+/// time. Resolving is cheap: the connection string is parsed and its key prepared once per
+/// distinct value of the setting, and a changed value is picked up on the next request.
+pub struct ConnectionInfoBinding {
+    properties: Properties,
+    prepared: RwLock<Option<Arc<Prepared>>>,
+}
+
+/// A binding's properties, parsed. The attribute writes them as a `const` expression, so every
+/// field is const-constructible.
+///
+/// Not public API: generated code builds it through `__private`.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct Properties {
+    pub hub_name: Template,
+    pub connection_string_setting: Cow<'static, str>,
+    pub user_id: Option<Template>,
+    pub id_token: Option<Template>,
+    pub claim_types: Cow<'static, [Cow<'static, str>]>,
+    pub lifetime: Duration,
+}
+
+/// A connection string made ready to sign with: parsed, key prepared, URLs built.
+struct Prepared {
+    /// The setting's value this was made from.
+    source: Box<str>,
+    /// `None` for identity-based auth, which this version cannot sign for.
+    key: Option<SigningKey>,
+    /// `{client endpoint}/client/?hub=`
+    url_prefix: String,
+    /// `{scheme}://{host}/client/?hub=`
+    audience_prefix: String,
+    /// The URL and audience for a literal hub name.
+    literal_hub: Option<(String, String)>,
+}
+
+impl Prepared {
+    fn new(source: &str, literal_hub: Option<&str>) -> Result<Self, crate::ConnectionStringError> {
+        let connection = ConnectionString::parse(source)?;
+        let key = match connection.credential() {
+            Credential::AccessKey(key) => Some(SigningKey::new(key)),
+            Credential::Identity(_) => None,
+        };
+        let url_prefix = format!("{}/client/?hub=", connection.client_base_url());
+        let audience_prefix = format!("{}/client/?hub=", connection.audience_base_url());
+        let literal_hub = literal_hub.map(|hub| {
+            let hub = hub.to_ascii_lowercase();
+            (
+                format!("{url_prefix}{hub}"),
+                format!("{audience_prefix}{hub}"),
+            )
+        });
+        Ok(Self {
+            source: source.into(),
+            key,
+            url_prefix,
+            audience_prefix,
+            literal_hub,
+        })
+    }
+}
+
+impl ConnectionInfoBinding {
+    /// Starts a binding for hub `hub_name` (a template: literal text, `{query.hub}`, ...).
+    pub fn builder(hub_name: impl Into<String>) -> ConnectionInfoBindingBuilder {
+        ConnectionInfoBindingBuilder {
+            hub_name: hub_name.into(),
+            connection_string_setting: None,
+            user_id: None,
+            id_token: None,
+            claim_types: Vec::new(),
+            lifetime: DEFAULT_TOKEN_LIFETIME,
+        }
+    }
+
+    /// A binding from properties the attribute validated at compile time.
+    #[doc(hidden)]
+    pub const fn from_static(properties: Properties) -> Self {
+        Self {
+            properties,
+            prepared: RwLock::new(None),
+        }
+    }
+
+    /// The hub-name template.
+    pub fn hub_name(&self) -> &Template {
+        &self.properties.hub_name
+    }
+
+    /// The name of the setting that holds the connection string.
+    pub fn connection_string_setting(&self) -> &str {
+        &self.properties.connection_string_setting
+    }
+
+    /// The user-id template, if any.
+    pub fn user_id(&self) -> Option<&Template> {
+        self.properties.user_id.as_ref()
+    }
+
+    /// The id-token template, if any.
+    pub fn id_token(&self) -> Option<&Template> {
+        self.properties.id_token.as_ref()
+    }
+
+    /// The claim types copied from the id token.
+    pub fn claim_types(&self) -> impl Iterator<Item = &str> {
+        self.properties.claim_types.iter().map(|t| &**t)
+    }
+
+    /// How long minted tokens are valid.
+    pub fn lifetime(&self) -> Duration {
+        self.properties.lifetime
+    }
+
+    /// Whether resolving reads the request (a template has a header or query expression).
+    pub fn reads_request(&self) -> bool {
+        [
+            Some(&self.properties.hub_name),
+            self.properties.user_id.as_ref(),
+            self.properties.id_token.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(Template::reads_request)
+    }
+
+    /// Resolves connection info for `request`, with the settings and clock of the
+    /// [`BindingContext`](crate::BindingContext) in its extensions, or the process
+    /// environment and system clock when it has none.
+    pub fn resolve<R: BindingRequest + ?Sized>(
+        &self,
+        request: &R,
+    ) -> Result<SignalRConnectionInfo, BindingError> {
+        let request: &dyn BindingRequest = &request;
+        match request.context() {
+            Some(context) => self.resolve_with(Some(request), context.settings(), context.clock()),
+            None => self.resolve_with(Some(request), &EnvSettings, &SystemClock),
+        }
+    }
+
+    /// Resolves connection info with no request, from the process environment and the system
+    /// clock. A header or query expression fails as a missing header or key.
+    pub fn resolve_without_request(&self) -> Result<SignalRConnectionInfo, BindingError> {
+        self.resolve_with(None, &EnvSettings, &SystemClock)
+    }
+
+    /// Resolves connection info with explicit settings and clock.
+    pub fn resolve_with(
+        &self,
+        request: Option<&dyn BindingRequest>,
+        settings: &dyn Settings,
+        clock: &dyn Clock,
+    ) -> Result<SignalRConnectionInfo, BindingError> {
+        let setting = &*self.properties.connection_string_setting;
+        let connection_string =
+            settings
+                .get(setting)
+                .ok_or_else(|| BindingError::MissingConnectionString {
+                    setting: setting.to_owned(),
+                })?;
+        let prepared = self.prepared(&connection_string)?;
+        let Some(key) = &prepared.key else {
+            return Err(BindingError::IdentityAuthNotSupported {
+                setting: setting.to_owned(),
+            });
+        };
+
+        let (url, hub_audience);
+        let audience = match &prepared.literal_hub {
+            Some((literal_url, literal_audience)) => {
+                url = literal_url.clone();
+                literal_audience.as_str()
+            }
+            None => {
+                let hub = render(&self.properties.hub_name, request, settings)?;
+                validate_hub_name(&hub).map_err(|source| BindingError::InvalidHubName {
+                    hub: hub.to_string(),
+                    source,
+                })?;
+                let hub = hub.to_ascii_lowercase();
+                url = format!("{}{hub}", prepared.url_prefix);
+                hub_audience = format!("{}{hub}", prepared.audience_prefix);
+                hub_audience.as_str()
+            }
+        };
+
+        let user_id = match &self.properties.user_id {
+            Some(template) => Some(check_user_id(render(template, request, settings)?)?),
+            None => None,
+        };
+        let copied = match &self.properties.id_token {
+            Some(template) if !self.properties.claim_types.is_empty() => {
+                let id_token = render(template, request, settings)?;
+                Some(CopiedClaims::from_id_token(
+                    &id_token,
+                    self.properties.claim_types.iter().map(|t| &**t),
+                )?)
+            }
+            _ => None,
+        };
+
+        let now = clock
+            .now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let access_token = token::mint(
+            key,
+            &TokenClaims {
+                user_id: user_id.as_deref(),
+                copied: copied.as_ref(),
+                audience,
+                now,
+                lifetime: self.properties.lifetime.as_secs(),
+            },
+        );
+        if access_token.len() > MAX_ACCESS_TOKEN_LEN {
+            return Err(BindingError::TokenTooLong {
+                length: access_token.len(),
+            });
+        }
+        Ok(SignalRConnectionInfo { url, access_token })
+    }
+
+    /// The prepared connection for the setting's current value, made once per distinct value.
+    fn prepared(&self, connection_string: &str) -> Result<Arc<Prepared>, BindingError> {
+        {
+            let cached = self.prepared.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(prepared) = cached.as_ref().filter(|p| *p.source == *connection_string) {
+                return Ok(Arc::clone(prepared));
+            }
+        }
+        let prepared = Prepared::new(connection_string, self.properties.hub_name.as_literal())
+            .map(Arc::new)
+            .map_err(|source| BindingError::InvalidConnectionString {
+                setting: self.properties.connection_string_setting.to_string(),
+                source,
+            })?;
+        *self
+            .prepared
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&prepared));
+        Ok(prepared)
+    }
+}
+
+/// Renders `template` from the request and settings.
+fn render<'a>(
+    template: &'a Template,
+    request: Option<&'a dyn BindingRequest>,
+    settings: &'a dyn Settings,
+) -> Result<Cow<'a, str>, BindingError> {
+    let part = |part: &'a Part| -> Result<Cow<'a, str>, BindingError> {
+        match part {
+            Part::Literal(text) => Ok(Cow::Borrowed(&**text)),
+            Part::Header(name) => match request {
+                Some(request) => request::header(request, name),
+                None => Err(BindingError::MissingHeader {
+                    name: name.to_string(),
+                }),
+            },
+            Part::Query(key) => match request {
+                Some(request) => request::query(request, key),
+                None => Err(BindingError::MissingQuery {
+                    key: key.to_string(),
+                }),
+            },
+        }
+    };
+    match template {
+        Template::Setting(name) => {
+            settings
+                .get(name)
+                .ok_or_else(|| BindingError::UnresolvedSetting {
+                    name: name.to_string(),
+                })
+        }
+        Template::Parts(parts) => match &**parts {
+            [] => Ok(Cow::Borrowed("")),
+            [only] => part(only),
+            parts => parts
+                .iter()
+                .try_fold(String::new(), |mut text, p| {
+                    text.push_str(&part(p)?);
+                    Ok(text)
+                })
+                .map(Cow::Owned),
+        },
+    }
+}
+
+/// Rejects user ids the service could not carry safely.
+fn check_user_id(user_id: Cow<'_, str>) -> Result<Cow<'_, str>, BindingError> {
+    if user_id.len() > MAX_USER_ID_LEN {
+        return Err(BindingError::InvalidUserId {
+            reason: "it is longer than 1024 bytes",
+        });
+    }
+    if user_id.chars().any(char::is_control) {
+        return Err(BindingError::InvalidUserId {
+            reason: "it contains control characters",
+        });
+    }
+    Ok(user_id)
+}
+
+impl fmt::Debug for ConnectionInfoBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionInfoBinding")
+            .field("hub_name", &self.properties.hub_name.to_string())
+            .field(
+                "connection_string_setting",
+                &self.properties.connection_string_setting,
+            )
+            .field(
+                "user_id",
+                &self.properties.user_id.as_ref().map(Template::to_string),
+            )
+            .field(
+                "id_token",
+                &self.properties.id_token.as_ref().map(Template::to_string),
+            )
+            .field(
+                "claim_types",
+                &self
+                    .properties
+                    .claim_types
+                    .iter()
+                    .map(|t| &**t)
+                    .collect::<Vec<_>>(),
+            )
+            .field("lifetime", &self.properties.lifetime)
+            .finish()
+    }
+}
+
+impl Clone for ConnectionInfoBinding {
+    fn clone(&self) -> Self {
+        let prepared = self.prepared.read().unwrap_or_else(PoisonError::into_inner);
+        Self {
+            properties: self.properties.clone(),
+            prepared: RwLock::new(prepared.clone()),
+        }
+    }
+}
+
+/// Builds a [`ConnectionInfoBinding`] from its properties, as strings in the template
+/// language.
+///
+/// ```
+/// use signalr_binding::ConnectionInfoBinding;
+///
+/// let binding = ConnectionInfoBinding::builder("chat")
+///     .user_id("{headers.x-ms-client-principal-id}")
+///     .build()?;
+/// assert!(binding.reads_request());
+/// # Ok::<(), signalr_binding::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConnectionInfoBindingBuilder {
+    hub_name: String,
+    connection_string_setting: Option<String>,
+    user_id: Option<String>,
+    id_token: Option<String>,
+    claim_types: Vec<String>,
+    lifetime: Duration,
+}
+
+impl ConnectionInfoBindingBuilder {
+    /// The name of the setting that holds the connection string (default
+    /// `AzureSignalRConnectionString`). A setting's name, never the connection string itself.
+    pub fn connection_string_setting(mut self, name: impl Into<String>) -> Self {
+        self.connection_string_setting = Some(name.into());
+        self
+    }
+
+    /// The user id template, e.g. `{headers.x-ms-client-principal-id}`.
+    pub fn user_id(mut self, template: impl Into<String>) -> Self {
+        self.user_id = Some(template.into());
+        self
+    }
+
+    /// The id token template, e.g. `{headers.authorization}`.
+    pub fn id_token(mut self, template: impl Into<String>) -> Self {
+        self.id_token = Some(template.into());
+        self
+    }
+
+    /// The claim types to copy from the id token.
+    pub fn claim_types<I, S>(mut self, types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.claim_types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How long minted tokens are valid (default one hour; whole seconds).
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// Parses and checks the properties.
+    pub fn build(self) -> Result<ConnectionInfoBinding, ConfigError> {
+        let parse = |property: &'static str, source: &str| {
+            Template::parse(source)
+                .map_err(|source| ConfigError::InvalidTemplate { property, source })
+        };
+        let hub_name = parse("hubName", &self.hub_name)?;
+        if let Some(literal) = hub_name.as_literal() {
+            validate_hub_name(literal).map_err(ConfigError::InvalidHubName)?;
+        }
+        let user_id = self
+            .user_id
+            .as_deref()
+            .map(|t| parse("userId", t))
+            .transpose()?;
+        let id_token = self
+            .id_token
+            .as_deref()
+            .map(|t| parse("idToken", t))
+            .transpose()?;
+        match (&id_token, self.claim_types.is_empty()) {
+            (Some(_), true) => return Err(ConfigError::IdTokenWithoutClaimTypes),
+            (None, false) => return Err(ConfigError::ClaimTypesWithoutIdToken),
+            _ => {}
+        }
+        if self.lifetime.as_secs() == 0 {
+            return Err(ConfigError::ZeroLifetime);
+        }
+        Ok(ConnectionInfoBinding::from_static(Properties {
+            hub_name,
+            connection_string_setting: match self.connection_string_setting {
+                Some(name) => Cow::Owned(name),
+                None => Cow::Borrowed(DEFAULT_CONNECTION_STRING_SETTING),
+            },
+            user_id,
+            id_token,
+            claim_types: self.claim_types.into_iter().map(Cow::Owned).collect(),
+            lifetime: self.lifetime,
+        }))
+    }
+}

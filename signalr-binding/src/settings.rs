@@ -1,0 +1,195 @@
+//! Where settings and the current time come from.
+//!
+//! A binding reads two kinds of setting: the connection string (by the name in
+//! `connection_string_setting`, `AzureSignalRConnectionString` by default) and any whole-string
+//! `%NAME%` reference in its properties. On Azure Functions both are app settings, which reach
+//! the process as environment variables; [`EnvSettings`] reads those and is the default.
+//!
+//! An application or a test supplies its own [`Settings`] and [`Clock`] through a
+//! [`BindingContext`] placed in the request's extensions, without touching the process
+//! environment:
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use signalr_binding::BindingContext;
+//!
+//! let settings = HashMap::from([(
+//!     "AzureSignalRConnectionString".to_owned(),
+//!     signalr_binding::EMULATOR_CONNECTION_STRING.to_owned(),
+//! )]);
+//! let mut request = http::Request::new(());
+//! request.extensions_mut().insert(BindingContext::new().with_settings(settings));
+//! ```
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// A source of named settings: the connection string and `%NAME%` references.
+///
+/// Implemented for [`EnvSettings`] (the process environment, as Azure app settings arrive),
+/// for `HashMap<String, String>` and `BTreeMap<String, String>`, and for closures
+/// `Fn(&str) -> Option<String>`.
+pub trait Settings: Send + Sync + 'static {
+    /// The value of setting `name`, or `None` when it is not set.
+    fn get(&self, name: &str) -> Option<Cow<'_, str>>;
+}
+
+/// Settings from the process environment: how Azure Functions passes app settings.
+///
+/// A variable that is not valid Unicode counts as unset.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EnvSettings;
+
+impl Settings for EnvSettings {
+    fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+        if name.is_empty() || name.contains(['=', '\0']) {
+            // Not a variable name the platform can hold; `std::env::var` would panic on some.
+            return None;
+        }
+        std::env::var(name).ok().map(Cow::Owned)
+    }
+}
+
+impl Settings for HashMap<String, String> {
+    fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+        HashMap::get(self, name).map(|value| Cow::Borrowed(value.as_str()))
+    }
+}
+
+impl Settings for BTreeMap<String, String> {
+    fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+        BTreeMap::get(self, name).map(|value| Cow::Borrowed(value.as_str()))
+    }
+}
+
+impl<F> Settings for F
+where
+    F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+{
+    fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+        self(name).map(Cow::Owned)
+    }
+}
+
+/// The clock that stamps `iat`, `nbf` and `exp` on minted tokens.
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system clock, the default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock stopped at one instant, for tests and reproducible output.
+#[derive(Clone, Copy, Debug)]
+pub struct FixedClock(pub SystemTime);
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        self.0
+    }
+}
+
+/// The settings and clock a binding resolves with.
+///
+/// Put one in a request's extensions (`request.extensions_mut().insert(context)`) to override
+/// the defaults, [`EnvSettings`] and [`SystemClock`], for that request. Cloning is cheap.
+#[derive(Clone)]
+pub struct BindingContext {
+    settings: Arc<dyn Settings>,
+    clock: Arc<dyn Clock>,
+}
+
+impl BindingContext {
+    /// The defaults: settings from the process environment and the system clock.
+    pub fn new() -> Self {
+        Self {
+            settings: Arc::new(EnvSettings),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Replaces the settings.
+    #[must_use]
+    pub fn with_settings(mut self, settings: impl Settings) -> Self {
+        self.settings = Arc::new(settings);
+        self
+    }
+
+    /// Replaces the clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &dyn Settings {
+        &*self.settings
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+}
+
+impl Default for BindingContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for BindingContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Settings hold secrets (connection strings): never print them.
+        f.debug_struct("BindingContext").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn maps_and_closures_are_settings() {
+        let map = HashMap::from([("A".to_owned(), "1".to_owned())]);
+        assert_eq!(Settings::get(&map, "A").as_deref(), Some("1"));
+        assert_eq!(Settings::get(&map, "B"), None);
+        let tree = BTreeMap::from([("A".to_owned(), "2".to_owned())]);
+        assert_eq!(Settings::get(&tree, "A").as_deref(), Some("2"));
+        let closure = |name: &str| (name == "C").then(|| "3".to_owned());
+        assert_eq!(Settings::get(&closure, "C").as_deref(), Some("3"));
+        assert_eq!(Settings::get(&closure, "A"), None);
+    }
+
+    #[test]
+    fn env_settings_ignore_names_the_platform_cannot_hold() {
+        assert_eq!(EnvSettings.get(""), None);
+        assert_eq!(EnvSettings.get("A=B"), None);
+        assert_eq!(EnvSettings.get("A\0B"), None);
+        assert!(EnvSettings.get("PATH").is_some());
+    }
+
+    #[test]
+    fn context_overrides_clock_and_settings() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let context = BindingContext::new()
+            .with_clock(FixedClock(at))
+            .with_settings(HashMap::from([("X".to_owned(), "secret".to_owned())]));
+        assert_eq!(context.clock().now(), at);
+        assert_eq!(context.settings().get("X").as_deref(), Some("secret"));
+        assert!(!format!("{context:?}").contains("secret"));
+    }
+}

@@ -1,0 +1,187 @@
+//! Minting the access token: a compact HS256 JWT, as Azure SignalR Service expects it
+//! (SPEC section 5).
+//!
+//! The work that does not change between requests is done once per connection string: the
+//! header segment is a constant and the HMAC key schedule is computed when the key is
+//! prepared, so a request pays for the claims, two base64 encodings and one HMAC.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::claims::{CopiedClaims, write_json_string};
+use crate::connection_string::AccessKey;
+
+/// base64url of `{"alg":"HS256","typ":"JWT"}`.
+const HEADER_SEGMENT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+/// The longest access token the service accepts, in characters.
+pub const MAX_ACCESS_TOKEN_LEN: usize = 4096;
+
+/// The claim that carries the connection's user id in current Azure SignalR SDKs.
+pub const USER_ID_CLAIM: &str = "asrs.s.uid";
+
+/// The `iss` the SDKs set.
+const ISSUER: &str = "azure-signalr";
+
+/// An access key made ready to sign: the HMAC key schedule, computed once.
+#[derive(Clone)]
+pub(crate) struct SigningKey {
+    mac: Hmac<Sha256>,
+}
+
+impl SigningKey {
+    pub(crate) fn new(key: &AccessKey) -> Self {
+        Self {
+            mac: Hmac::new_from_slice(key.expose_secret().as_bytes())
+                .expect("HMAC accepts keys of any length"),
+        }
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(***)")
+    }
+}
+
+/// What goes into one access token.
+pub(crate) struct TokenClaims<'a> {
+    /// `asrs.s.uid`, when the binding has a user id.
+    pub(crate) user_id: Option<&'a str>,
+    /// Claims copied from the id token.
+    pub(crate) copied: Option<&'a CopiedClaims>,
+    /// `aud`.
+    pub(crate) audience: &'a str,
+    /// Seconds since the Unix epoch: `iat` and `nbf`.
+    pub(crate) now: u64,
+    /// Seconds until `exp`.
+    pub(crate) lifetime: u64,
+}
+
+/// Signs `claims` with `key` into a compact JWT.
+pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
+    let mut payload = Vec::with_capacity(160 + claims.audience.len());
+    payload.push(b'{');
+    if let Some(user_id) = claims.user_id {
+        write_json_string(&mut payload, USER_ID_CLAIM);
+        payload.push(b':');
+        write_json_string(&mut payload, user_id);
+        payload.push(b',');
+    }
+    if let Some(copied) = claims.copied {
+        copied.write_members(&mut payload);
+    }
+    let mut numbers = itoa::Buffer::new();
+    for (name, value) in [
+        ("\"nbf\":", claims.now),
+        ("\"exp\":", claims.now.saturating_add(claims.lifetime)),
+        ("\"iat\":", claims.now),
+    ] {
+        payload.extend_from_slice(name.as_bytes());
+        payload.extend_from_slice(numbers.format(value).as_bytes());
+        payload.push(b',');
+    }
+    payload.extend_from_slice(b"\"aud\":");
+    write_json_string(&mut payload, claims.audience);
+    payload.extend_from_slice(b",\"iss\":\"");
+    payload.extend_from_slice(ISSUER.as_bytes());
+    payload.extend_from_slice(b"\"}");
+
+    let encoded_payload = payload.len().div_ceil(3) * 4;
+    let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
+    token.push_str(HEADER_SEGMENT);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
+    let mut mac = key.mac.clone();
+    mac.update(token.as_bytes());
+    let signature = mac.finalize().into_bytes();
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+    token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection_string::{ConnectionString, Credential};
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+    use serde_json::Value;
+
+    const KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
+
+    fn key() -> SigningKey {
+        let cs = ConnectionString::parse(&format!("Endpoint=http://localhost;AccessKey={KEY};"))
+            .unwrap();
+        let Credential::AccessKey(key) = cs.credential() else {
+            panic!("access key expected")
+        };
+        SigningKey::new(key)
+    }
+
+    fn decode(token: &str, audience: &str) -> Value {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&[audience]);
+        validation.validate_exp = false;
+        jsonwebtoken::decode::<Value>(
+            token,
+            &DecodingKey::from_secret(KEY.as_bytes()).unwrap(),
+            &validation,
+        )
+        .unwrap()
+        .claims
+    }
+
+    #[test]
+    fn the_header_segment_is_hs256_jwt() {
+        let header: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(HEADER_SEGMENT).unwrap()).unwrap();
+        assert_eq!(header, serde_json::json!({"alg": "HS256", "typ": "JWT"}));
+    }
+
+    #[test]
+    fn a_minted_token_verifies_and_carries_every_claim() {
+        let token = mint(
+            &key(),
+            &TokenClaims {
+                user_id: Some("ann \"quoted\""),
+                copied: None,
+                audience: "http://localhost/client/?hub=chat",
+                now: 1_700_000_000,
+                lifetime: 3600,
+            },
+        );
+        let claims = decode(&token, "http://localhost/client/?hub=chat");
+        assert_eq!(
+            claims,
+            serde_json::json!({
+                "asrs.s.uid": "ann \"quoted\"",
+                "nbf": 1_700_000_000u64, "iat": 1_700_000_000u64, "exp": 1_700_003_600u64,
+                "aud": "http://localhost/client/?hub=chat", "iss": "azure-signalr"
+            })
+        );
+    }
+
+    #[test]
+    fn no_user_id_means_no_user_claim() {
+        let token = mint(
+            &key(),
+            &TokenClaims {
+                user_id: None,
+                copied: None,
+                audience: "a",
+                now: 0,
+                lifetime: 1,
+            },
+        );
+        assert!(decode(&token, "a").get(USER_ID_CLAIM).is_none());
+    }
+
+    #[test]
+    fn the_signing_key_does_not_print() {
+        assert!(!format!("{:?}", key()).contains(KEY));
+    }
+}
