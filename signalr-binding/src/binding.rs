@@ -475,3 +475,105 @@ impl ConnectionInfoBindingBuilder {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const CS: &str = crate::EMULATOR_CONNECTION_STRING;
+
+    #[test]
+    fn the_connection_string_is_prepared_once_per_distinct_value() {
+        let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
+        let first = binding.prepared(CS).unwrap();
+        let again = binding.prepared(CS).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the same value is not prepared twice"
+        );
+        let other = binding
+            .prepared("Endpoint=http://other;AccessKey=k")
+            .unwrap();
+        assert!(!Arc::ptr_eq(&first, &other), "a changed value is picked up");
+        assert_eq!(
+            first.literal_hub.as_ref().map(|(url, _)| url.as_str()),
+            Some("http://localhost:8888/client/?hub=chat")
+        );
+    }
+
+    #[test]
+    fn a_static_binding_is_const_constructible() {
+        static BINDING: ConnectionInfoBinding = ConnectionInfoBinding::from_static(Properties {
+            hub_name: Template::from_static(&[Part::Literal(Cow::Borrowed("Chat"))]),
+            connection_string_setting: Cow::Borrowed("CS"),
+            user_id: Some(Template::from_static(&[Part::Query(Cow::Borrowed("u"))])),
+            id_token: None,
+            claim_types: Cow::Borrowed(&[]),
+            lifetime: DEFAULT_TOKEN_LIFETIME,
+        });
+        let settings = HashMap::from([("CS".to_owned(), CS.to_owned())]);
+        let request = http::Request::get("/?u=ann").body(()).unwrap();
+        let info = BINDING
+            .resolve_with(Some(&request), &settings, &SystemClock)
+            .unwrap();
+        assert_eq!(info.url, "http://localhost:8888/client/?hub=chat");
+        assert!(BINDING.reads_request());
+    }
+
+    #[test]
+    fn the_builder_reports_what_is_wrong() {
+        let build = |b: ConnectionInfoBindingBuilder| b.build().unwrap_err();
+        assert!(matches!(
+            build(ConnectionInfoBinding::builder("{header.x}")),
+            ConfigError::InvalidTemplate {
+                property: "hubName",
+                ..
+            }
+        ));
+        assert!(matches!(
+            build(ConnectionInfoBinding::builder("1chat")),
+            ConfigError::InvalidHubName(_)
+        ));
+        assert_eq!(
+            build(ConnectionInfoBinding::builder("chat").claim_types(["name"])),
+            ConfigError::ClaimTypesWithoutIdToken
+        );
+        assert_eq!(
+            build(ConnectionInfoBinding::builder("chat").lifetime(Duration::from_millis(500))),
+            ConfigError::ZeroLifetime
+        );
+        let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
+        assert_eq!(
+            binding.connection_string_setting(),
+            DEFAULT_CONNECTION_STRING_SETTING
+        );
+        assert_eq!(binding.lifetime(), DEFAULT_TOKEN_LIFETIME);
+        assert!(!binding.reads_request());
+    }
+
+    #[test]
+    fn user_ids_with_control_characters_or_over_1_kib_are_refused() {
+        assert!(check_user_id(Cow::Borrowed("ann")).is_ok());
+        assert!(check_user_id(Cow::Borrowed("a\u{7}b")).is_err());
+        assert!(check_user_id(Cow::Owned("a".repeat(MAX_USER_ID_LEN))).is_ok());
+        assert!(check_user_id(Cow::Owned("a".repeat(MAX_USER_ID_LEN + 1))).is_err());
+    }
+
+    #[test]
+    fn identity_based_auth_is_refused_not_signed_wrongly() {
+        let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
+        let settings = HashMap::from([(
+            DEFAULT_CONNECTION_STRING_SETTING.to_owned(),
+            "Endpoint=https://x.service.signalr.net;AuthType=azure.msi".to_owned(),
+        )]);
+        let error = binding
+            .resolve_with(None, &settings, &SystemClock)
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            BindingError::IdentityAuthNotSupported { .. }
+        ));
+        assert!(error.to_string().contains("not support"));
+    }
+}
