@@ -99,9 +99,16 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Args> {
     let mut args = Args::default();
     // Whether each key was seen (even if its value was rejected), for duplicate detection.
     let mut seen = [false; KEYS.len()];
+    // Keys suggested for unknown arguments: `hubName` should not also report `hub_name` missing.
+    let mut suggested: Vec<&'static str> = Vec::new();
     for meta in &metas {
-        let Some(index) = key_index(meta.path(), errors) else {
-            continue;
+        let index = match key_index(meta.path()) {
+            Ok(index) => index,
+            Err((error, suggestion)) => {
+                errors.push(error);
+                suggested.extend(suggestion);
+                continue;
+            }
         };
         let key = KEYS[index];
         if seen[index] {
@@ -149,18 +156,23 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Args> {
         }
     }
 
+        for key in suggested {
+        if let Some(index) = KEYS.iter().position(|k| *k == key) {
+            seen[index] = true;
+        }
+    }
     check_together(&args, &seen, errors);
     Some(args)
 }
 
 /// The index in [`KEYS`] of the argument `path` names, or an error with the closest key.
-fn key_index(path: &syn::Path, errors: &mut Errors) -> Option<usize> {
+fn key_index(path: &syn::Path) -> Result<usize, (syn::Error, Option<&'static str>)> {
     let written = path
         .get_ident()
         .map(ToString::to_string)
         .unwrap_or_else(|| path.to_token_stream().to_string().replace(' ', ""));
     if let Some(index) = KEYS.iter().position(|key| *key == written) {
-        return Some(index);
+        return Ok(index);
     }
     let snake = to_snake_case(&written);
     let suggestion = KEYS
@@ -178,14 +190,14 @@ fn key_index(path: &syn::Path, errors: &mut Errors) -> Option<usize> {
         Some(key) => format!("did you mean `{key}`? "),
         None => String::new(),
     };
-    errors.spanned(
+    let error = syn::Error::new_spanned(
         path,
         format!(
             "unknown argument `{written}`: {hint}The arguments are {}",
             KEYS.map(|key| format!("`{key}`")).join(", ")
         ),
     );
-    None
+    Err((error, suggestion))
 }
 
 /// An example value for `key`, for messages.
@@ -226,7 +238,10 @@ fn describe(expr: &Expr) -> String {
             _ => "a literal".into(),
         },
         Expr::Array(_) => "an array".into(),
-        Expr::Path(path) => format!("the path `{}`", path.to_token_stream()).replace(' ', ""),
+        Expr::Path(path) => format!(
+            "the path `{}`",
+            path.to_token_stream().to_string().replace(' ', "")
+        ),
         Expr::Macro(_) => "a macro call (macros are not expanded in attribute arguments)".into(),
         _ => format!("the expression `{}`", expr.to_token_stream()),
     }

@@ -446,6 +446,9 @@ fn rewrite(args: &Args, mut function: ItemFn, errors: &mut Errors) -> Option<Tok
         .filter(|(index, _)| *index != receiver_index)
         .map(|(_, pair)| pair)
         .collect::<Punctuated<FnArg, syn::Token![,]>>();
+    if function.sig.inputs.trailing_punct() {
+        function.sig.inputs.pop_punct();
+    }
     Some(function.into_token_stream())
 }
 
@@ -486,7 +489,7 @@ fn request_call(param: &Param<'_>, binding: &Ident) -> TokenStream {
     }
 }
 
-/// `Binding::from_static(StaticBinding { ... })`.
+/// `Binding::from_static(Properties { ... })`.
 fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
     let hub = template_tokens(&hub_name.template);
     let setting = args
@@ -510,19 +513,21 @@ fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
     let lifetime = match args.lifetime_secs {
         Some(seconds) => {
             let seconds = proc_macro2::Literal::u64_suffixed(seconds);
-            quote!(::core::option::Option::Some(#seconds))
+            quote!(::signalr_binding::__private::Duration::from_secs(#seconds))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(::signalr_binding::__private::DEFAULT_TOKEN_LIFETIME),
     };
     quote! {
         ::signalr_binding::__private::Binding::from_static(
-            ::signalr_binding::__private::StaticBinding {
+            ::signalr_binding::__private::Properties {
                 hub_name: #hub,
-                connection_string_setting: #setting,
+                connection_string_setting: ::signalr_binding::__private::Cow::Borrowed(#setting),
                 user_id: #user_id,
                 id_token: #id_token,
-                claim_types: &[#(#claims),*],
-                lifetime_secs: #lifetime,
+                claim_types: ::signalr_binding::__private::Cow::Borrowed(&[
+                    #(::signalr_binding::__private::Cow::Borrowed(#claims)),*
+                ]),
+                lifetime: #lifetime,
             }
         )
     }
@@ -551,5 +556,29 @@ fn template_tokens(template: &Template) -> TokenStream {
             });
             quote!(::signalr_binding::__private::Template::from_static(&[#(#parts),*]))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn run(attr: TokenStream, item: TokenStream) -> String {
+        expand(attr, item).to_string()
+    }
+
+    #[test]
+    fn debug_print() {
+        let out = run(
+            quote!(hub_name = "chat", user_id = "{headers.X-User}"),
+            quote!(async fn negotiate(req: http::Request<()>, mut info: SignalRConnectionInfo) -> http::Response<String> { http::Response::new(info.url) }),
+        );
+        println!("{out}");
+        let out = run(
+            quote!(hubName = "chat", user_id = "{header.x}", lifetime_secs = 0, id_token = "{headers.authorization}"),
+            quote!(fn negotiate(body: String) -> Result<String, E> { Ok(body) }),
+        );
+        println!("{out}");
     }
 }

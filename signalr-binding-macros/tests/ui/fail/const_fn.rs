@@ -1,0 +1,8 @@
+use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+
+#[signalr_connection_info(hub_name = "chat")]
+const fn negotiate(info: SignalRConnectionInfo) -> Result<SignalRConnectionInfo, BindingError> {
+    Ok(info)
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+
+#[signalr_connection_info(hub_name = "2chat{query.n}")]
+fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+    let _ = req;
+    Ok(info.url)
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use signalr_binding::{signalr_connection_info, BindingError};
+
+#[signalr_connection_info(hub_name = "chat")]
+fn negotiate(req: &http::Request<()>, body: String) -> Result<String, BindingError> {
+    let _ = req;
+    Ok(body)
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+
+#[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}")]
+fn negotiate(
+    incoming: &http::Request<()>,
+    outgoing: http::Request<()>,
+    info: SignalRConnectionInfo,
+) -> Result<String, BindingError> {
+    let _ = (incoming, outgoing);
+    Ok(info.url)
+}
+
+fn main() {}

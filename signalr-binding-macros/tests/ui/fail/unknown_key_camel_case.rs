@@ -1,0 +1,15 @@
+use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+
+#[signalr_connection_info(hubName = "chat")]
+fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+    let _ = req;
+    Ok(info.url)
+}
+
+#[signalr_connection_info(HubName = "chat")]
+fn negotiate2(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+    let _ = req;
+    Ok(info.url)
+}
+
+fn main() {}

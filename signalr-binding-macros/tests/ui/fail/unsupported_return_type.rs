@@ -1,0 +1,9 @@
+use signalr_binding::{signalr_connection_info, SignalRConnectionInfo};
+
+#[signalr_connection_info(hub_name = "chat")]
+fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> String {
+    let _ = req;
+    info.url
+}
+
+fn main() {}
