@@ -1,0 +1,148 @@
+//! The negotiate endpoint on axum: the handler, the router with CORS, and the server loop.
+//!
+//! The handler is an ordinary axum handler with the attribute on it. The attribute removes the
+//! `info` parameter, so axum sees `async fn negotiate(request: Request) -> Result<...>`, and
+//! resolves the connection info from the request before the body runs:
+//!
+//! ```ignore
+//! #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
+//! pub async fn negotiate(request: Request, info: SignalRConnectionInfo)
+//!     -> Result<SignalRConnectionInfo, NegotiateError> { Ok(info) }
+//! ```
+//!
+//! With the `axum` feature of `signalr-binding`, both [`SignalRConnectionInfo`] and
+//! [`BindingError`] are axum responses: `200` with `{"url":...,"accessToken":...}`, or the
+//! error's status (`400` for a request without the user-id header) with a JSON body.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::NEGOTIATE_PATH;
+use crate::cli::Options;
+use crate::settings::ExampleSettings;
+use crate::startup;
+
+/// `GET` or `POST /api/negotiate`: connection info for hub `chat`, for the user named by the
+/// `x-ms-client-principal-id` header.
+#[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
+pub async fn negotiate(
+    request: Request,
+    info: SignalRConnectionInfo,
+) -> Result<SignalRConnectionInfo, NegotiateError> {
+    // The URL is not a secret; the access token is, and is never logged.
+    tracing::info!(url = %info.url, method = %request.method(), "connection info issued");
+    Ok(info)
+}
+
+/// A binding failure, logged when it happens and answered as the binding error's response.
+///
+/// Converting from [`BindingError`] is where it is logged: a `4xx` (the request lacked the
+/// header, say) at `warn`, a `5xx` (the deployment is misconfigured) at `error`, since the
+/// client only gets a generic message for those.
+#[derive(Debug)]
+pub struct NegotiateError(pub BindingError);
+
+impl From<BindingError> for NegotiateError {
+    fn from(error: BindingError) -> Self {
+        if error.is_client_error() {
+            tracing::warn!(code = error.code(), %error, "negotiate refused");
+        } else {
+            tracing::error!(code = error.code(), %error, "negotiate failed: check the settings");
+        }
+        Self(error)
+    }
+}
+
+impl IntoResponse for NegotiateError {
+    fn into_response(self) -> Response {
+        self.0.into_response()
+    }
+}
+
+/// The headers a browser's SignalR client may send to the negotiate endpoint.
+const ALLOWED_HEADERS: [&str; 5] = [
+    "content-type",
+    "authorization",
+    "x-requested-with",
+    "x-signalr-user-agent",
+    // Only for trying things locally: in production the user id comes from a trusted
+    // front end (App Service Authentication), never from the browser. See the README.
+    crate::USER_ID_HEADER,
+];
+
+/// The CORS layer for `origins` (as given by `--cors-origin`), or `None` when the list is
+/// empty: then no CORS headers are sent and browsers only call the endpoint from its own
+/// origin.
+///
+/// `*` allows every origin without credentials. A list of origins allows those, with
+/// credentials, which the browser client sends by default (`withCredentials: true`).
+pub fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers(ALLOWED_HEADERS.map(HeaderName::from_static))
+        .max_age(Duration::from_secs(600));
+    Some(if origins.iter().any(|origin| origin == "*") {
+        layer.allow_origin(AllowOrigin::any())
+    } else {
+        let list = origins
+            .iter()
+            .filter_map(|origin| HeaderValue::from_str(origin).ok())
+            .collect::<Vec<_>>();
+        layer
+            .allow_origin(AllowOrigin::list(list))
+            .allow_credentials(true)
+    })
+}
+
+/// The application: `GET`/`POST /api/negotiate`, CORS when configured, request tracing, and
+/// the settings every request resolves with.
+pub fn router(settings: &ExampleSettings, cors_origins: &[String]) -> Router {
+    let mut router = Router::new()
+        .route(NEGOTIATE_PATH, get(negotiate).post(negotiate))
+        .fallback(not_found);
+    if let Some(cors) = cors_layer(cors_origins) {
+        router = router.layer(cors);
+    }
+    router
+        .layer(Extension(settings.context.clone()))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("not found: the negotiate endpoint is {NEGOTIATE_PATH}\n"),
+    )
+}
+
+/// Binds `options`' address, prints the banner (first line `listening on http://ADDR`) and
+/// serves [`router`] until Ctrl-C or SIGTERM.
+pub async fn serve(
+    name: &str,
+    options: &Options,
+    settings: ExampleSettings,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(options.addr()).await?;
+    let addr: SocketAddr = listener.local_addr()?;
+    startup::print_banner(name, addr, &settings);
+    if !options.cors_origins.is_empty() {
+        println!("CORS: allowing {}", options.cors_origins.join(", "));
+    }
+    tracing::info!(%addr, "serving");
+    axum::serve(listener, router(&settings, &options.cors_origins))
+        .with_graceful_shutdown(startup::shutdown_signal())
+        .await
+}
