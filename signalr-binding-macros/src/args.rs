@@ -156,7 +156,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Args> {
         }
     }
 
-        for key in suggested {
+    for key in suggested {
         if let Some(index) = KEYS.iter().position(|k| *k == key) {
             seen[index] = true;
         }
@@ -268,7 +268,10 @@ fn string(key: &'static str, value: &Expr, errors: &mut Errors) -> Option<LitStr
         Expr::Path(path) if path.path.get_ident().is_some() => {
             format!(
                 "write `{key} = \"{}\"`",
-                path.path.get_ident().map(ToString::to_string).unwrap_or_default()
+                path.path
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
             )
         }
         _ => format!("write `{key} = {}`", example(key)),
@@ -343,7 +346,9 @@ fn check_hub_name(literal: &LitStr, template: &Template, errors: &mut Errors) {
         let bad = if i == 0 && !piece.starts_with(|c: char| c.is_ascii_alphabetic()) {
             piece.chars().next()
         } else {
-            piece.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+            piece
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
         };
         if let Some(c) = bad {
             errors.spanned(

@@ -87,7 +87,10 @@ mod tests {
         assert_eq!(to_snake_case("HubName"), "hub_name");
         assert_eq!(to_snake_case("HUB_NAME"), "hub_name");
         assert_eq!(to_snake_case("claimTypeList"), "claim_type_list");
-        assert_eq!(to_snake_case("connection-string-setting"), "connection_string_setting");
+        assert_eq!(
+            to_snake_case("connection-string-setting"),
+            "connection_string_setting"
+        );
         assert_eq!(to_snake_case("lifetimeSecs"), "lifetime_secs");
     }
 

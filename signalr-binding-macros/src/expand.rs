@@ -62,7 +62,9 @@ fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
         Err(error) => return Err(error),
     };
     Err(syn::Error::new(
-        item.into_iter().next().map_or_else(Span::call_site, |t| t.span()),
+        item.into_iter()
+            .next()
+            .map_or_else(Span::call_site, |t| t.span()),
         format!(
             "`#[signalr_connection_info]` goes on a handler function (`fn` or `async fn`), not on {what}"
         ),
@@ -225,7 +227,10 @@ fn find_receiver<'a>(
                     .iter()
                     .filter(|p| {
                         p.ident.is_some()
-                            && matches!(last_segment(&p.typed.ty).as_deref(), Some("String" | "Value"))
+                            && matches!(
+                                last_segment(&p.typed.ty).as_deref(),
+                                Some("String" | "Value")
+                            )
                     })
                     .collect();
                 let hint = match json.first() {
@@ -388,9 +393,9 @@ fn rewrite(args: &Args, mut function: ItemFn, errors: &mut Errors) -> Option<Tok
             );
             None
         }
-        ReturnType::Type(_, ty) if contains_impl_trait(ty) => {
-            Some(quote!(::signalr_binding::__private::FromBindingError::from_binding_error))
-        }
+        ReturnType::Type(_, ty) if contains_impl_trait(ty) => Some(quote!(
+            ::signalr_binding::__private::FromBindingError::from_binding_error
+        )),
         ReturnType::Type(_, ty) => Some(quote_spanned! {ty.span()=>
             <#ty as ::signalr_binding::__private::FromBindingError>::from_binding_error
         }),
@@ -492,10 +497,10 @@ fn request_call(param: &Param<'_>, binding: &Ident) -> TokenStream {
 /// `Binding::from_static(Properties { ... })`.
 fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
     let hub = template_tokens(&hub_name.template);
-    let setting = args
-        .connection_string_setting
-        .as_ref()
-        .map_or_else(|| DEFAULT_CONNECTION_STRING_SETTING.to_owned(), LitStr::value);
+    let setting = args.connection_string_setting.as_ref().map_or_else(
+        || DEFAULT_CONNECTION_STRING_SETTING.to_owned(),
+        LitStr::value,
+    );
     let optional = |arg: &Option<args::TemplateArg>| match arg {
         Some(arg) => {
             let template = template_tokens(&arg.template);
@@ -572,12 +577,28 @@ mod tests {
     fn debug_print() {
         let out = run(
             quote!(hub_name = "chat", user_id = "{headers.X-User}"),
-            quote!(async fn negotiate(req: http::Request<()>, mut info: SignalRConnectionInfo) -> http::Response<String> { http::Response::new(info.url) }),
+            quote!(
+                async fn negotiate(
+                    req: http::Request<()>,
+                    mut info: SignalRConnectionInfo,
+                ) -> http::Response<String> {
+                    http::Response::new(info.url)
+                }
+            ),
         );
         println!("{out}");
         let out = run(
-            quote!(hubName = "chat", user_id = "{header.x}", lifetime_secs = 0, id_token = "{headers.authorization}"),
-            quote!(fn negotiate(body: String) -> Result<String, E> { Ok(body) }),
+            quote!(
+                hubName = "chat",
+                user_id = "{header.x}",
+                lifetime_secs = 0,
+                id_token = "{headers.authorization}"
+            ),
+            quote!(
+                fn negotiate(body: String) -> Result<String, E> {
+                    Ok(body)
+                }
+            ),
         );
         println!("{out}");
     }
