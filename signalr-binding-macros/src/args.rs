@@ -392,17 +392,16 @@ fn setting_name(value: &Expr, errors: &mut Errors) -> Option<LitStr> {
             "`connection_string_setting` is already a setting name, so it is written without \
              `%`: write `connection_string_setting = \"{inner}\"`"
         ))
-    } else if let Some(c) = text
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || "{}<>%".contains(*c))
-    {
-        Some(format!(
-            "`{}` is not allowed in `connection_string_setting`: write the plain name of an app \
-             setting, like \"AzureSignalRConnectionString\"",
-            c.escape_debug()
-        ))
     } else {
-        None
+        text.chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "{}<>%".contains(*c))
+            .map(|c| {
+                format!(
+                    "`{}` is not allowed in `connection_string_setting`: write the plain name of \
+                     an app setting, like \"AzureSignalRConnectionString\"",
+                    c.escape_debug()
+                )
+            })
     };
     match message {
         Some(message) => {

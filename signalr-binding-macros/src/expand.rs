@@ -574,11 +574,11 @@ mod tests {
     }
 
     #[test]
-    fn debug_print() {
+    fn the_receiving_parameter_leaves_the_signature() {
         let out = run(
             quote!(hub_name = "chat", user_id = "{headers.X-User}"),
             quote!(
-                async fn negotiate(
+                pub async fn negotiate(
                     req: http::Request<()>,
                     mut info: SignalRConnectionInfo,
                 ) -> http::Response<String> {
@@ -586,20 +586,99 @@ mod tests {
                 }
             ),
         );
-        println!("{out}");
-        let out = run(
-            quote!(
-                hubName = "chat",
-                user_id = "{header.x}",
-                lifetime_secs = 0,
-                id_token = "{headers.authorization}"
+        assert!(
+            out.starts_with("pub async fn negotiate (req : http :: Request < () >) ->"),
+            "{out}"
+        );
+        assert!(
+            out.contains("let mut info : SignalRConnectionInfo ="),
+            "{out}"
+        );
+        // Header names are stored lower-case, parsed at compile time.
+        assert!(
+            out.contains(
+                "Part :: Header (:: signalr_binding :: __private :: Cow :: Borrowed (\"x-user\"))"
             ),
+            "{out}"
+        );
+        assert!(out.contains("resolve :: < http :: Request < () > > (& __SIGNALR_CONNECTION_INFO_BINDING , & req)"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn references_are_passed_through() {
+        let out = run(
+            quote!(hub_name = "chat"),
             quote!(
-                fn negotiate(body: String) -> Result<String, E> {
-                    Ok(body)
+                fn f(
+                    parts: &mut http::request::Parts,
+                    info: SignalRConnectionInfo,
+                ) -> Result<(), E> {
+                    Ok(())
                 }
             ),
         );
-        println!("{out}");
+        assert!(out.contains("resolve :: < http :: request :: Parts > (& __SIGNALR_CONNECTION_INFO_BINDING , & * parts)"), "{out}");
+        let out = run(
+            quote!(hub_name = "chat"),
+            quote!(
+                fn f(req: &Request<B>, info: SignalRConnectionInfo) -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        );
+        assert!(
+            out.contains(
+                "resolve :: < Request < B > > (& __SIGNALR_CONNECTION_INFO_BINDING , req)"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn without_a_request_the_environment_is_used() {
+        let out = run(
+            quote!(hub_name = "%HUB%", lifetime_secs = 60),
+            quote!(
+                fn f(info: SignalRConnectionInfo) -> Result<(), E> {
+                    Ok(())
+                }
+            ),
+        );
+        assert!(
+            out.contains("resolve_without_request (& __SIGNALR_CONNECTION_INFO_BINDING)"),
+            "{out}"
+        );
+        assert!(out.contains("Template :: setting (\"HUB\")"), "{out}");
+        assert!(out.contains("Duration :: from_secs (60u64)"), "{out}");
+    }
+
+    #[test]
+    fn on_error_the_function_is_emitted_as_written_with_every_error() {
+        let item = quote!(
+            fn negotiate(body: String) -> Result<String, E> {
+                Ok(body)
+            }
+        );
+        let out = run(
+            quote!(hubName = "chat", user_id = "{header.x}", lifetime_secs = 0),
+            item.clone(),
+        );
+        assert!(out.starts_with(&item.to_string()), "{out}");
+        assert_eq!(out.matches("compile_error").count(), 4, "{out}");
+        // `hubName` already suggests `hub_name`: no second "missing `hub_name`" error.
+        assert!(!out.contains("missing `hub_name`"), "{out}");
+    }
+
+    #[test]
+    fn a_syntax_error_is_reported_alone() {
+        let item = quote!(
+            fn negotiate(info: SignalRConnectionInfo) -> Result<(), E> {
+                Ok(())
+            }
+        );
+        let out = run(quote!(hub_name: "chat"), item.clone());
+        assert!(out.starts_with(&item.to_string()), "{out}");
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
     }
 }

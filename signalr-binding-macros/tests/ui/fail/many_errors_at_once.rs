@@ -1,6 +1,11 @@
-use signalr_binding::{signalr_connection_info, BindingError};
+use signalr_binding::{BindingError, signalr_connection_info};
 
-#[signalr_connection_info(hubName = "chat", user_id = "{header.x}", lifetime_secs = 0, id_token = "{headers.authorization}")]
+#[signalr_connection_info(
+    hubName = "chat",
+    user_id = "{header.x}",
+    lifetime_secs = 0,
+    id_token = "{headers.authorization}"
+)]
 fn negotiate(body: String) -> Result<String, BindingError> {
     Ok(body)
 }

@@ -1,4 +1,4 @@
-use signalr_binding::{signalr_connection_info, BindingError};
+use signalr_binding::{BindingError, signalr_connection_info};
 
 #[signalr_connection_info(hub_name = "chat")]
 fn negotiate(req: &http::Request<()>, body: String) -> Result<String, BindingError> {

@@ -1,4 +1,4 @@
-use signalr_binding::{signalr_connection_info, SignalRConnectionInfo};
+use signalr_binding::{SignalRConnectionInfo, signalr_connection_info};
 
 #[signalr_connection_info(hub_name = "chat")]
 fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) {

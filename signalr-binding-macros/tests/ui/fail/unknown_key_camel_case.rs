@@ -1,4 +1,4 @@
-use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
 
 #[signalr_connection_info(hubName = "chat")]
 fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
@@ -7,7 +7,10 @@ fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<Str
 }
 
 #[signalr_connection_info(HubName = "chat")]
-fn negotiate2(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+fn negotiate2(
+    req: &http::Request<()>,
+    info: SignalRConnectionInfo,
+) -> Result<String, BindingError> {
     let _ = req;
     Ok(info.url)
 }

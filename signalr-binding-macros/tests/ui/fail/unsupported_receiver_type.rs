@@ -1,4 +1,4 @@
-use signalr_binding::{signalr_connection_info, BindingError};
+use signalr_binding::{BindingError, signalr_connection_info};
 
 #[signalr_connection_info(hub_name = "chat", name = "info")]
 fn negotiate(req: &http::Request<()>, info: u32) -> Result<u32, BindingError> {

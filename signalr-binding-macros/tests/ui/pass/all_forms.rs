@@ -1,8 +1,11 @@
 //! Every accepted form compiles, and the rewritten signatures are what callers see.
-use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
 
 #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
-async fn async_fn(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
+async fn async_fn(
+    req: http::Request<String>,
+    info: SignalRConnectionInfo,
+) -> http::Response<String> {
     let _ = req;
     http::Response::new(info.url)
 }
@@ -16,25 +19,38 @@ fn sync_fn(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<Strin
 /// Docs and visibility are kept.
 #[signalr_connection_info(hub_name = "chat", user_id = "<headers.x-user>")]
 #[inline]
-pub fn parts_by_value(parts: http::request::Parts, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+pub fn parts_by_value(
+    parts: http::request::Parts,
+    info: SignalRConnectionInfo,
+) -> Result<String, BindingError> {
     let _ = parts;
     Ok(info.url)
 }
 
 #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}")]
-pub(crate) fn parts_by_mut_ref(parts: &mut http::request::Parts, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+pub(crate) fn parts_by_mut_ref(
+    parts: &mut http::request::Parts,
+    info: SignalRConnectionInfo,
+) -> Result<String, BindingError> {
     parts.headers.clear();
     Ok(info.url)
 }
 
-#[signalr_connection_info(hub_name = "%CHAT_HUB%", connection_string_setting = "ChatSignalR", name = "json")]
+#[signalr_connection_info(
+    hub_name = "%CHAT_HUB%",
+    connection_string_setting = "ChatSignalR",
+    name = "json"
+)]
 fn string_receiver(req: &http::Request<()>, json: String) -> Result<String, BindingError> {
     let _ = req;
     Ok(json)
 }
 
 #[signalr_connection_info(hub_name = "chat", name = "value", lifetime_secs = 600)]
-fn value_receiver(req: &http::Request<()>, value: serde_json::Value) -> Result<serde_json::Value, BindingError> {
+fn value_receiver(
+    req: &http::Request<()>,
+    value: serde_json::Value,
+) -> Result<serde_json::Value, BindingError> {
     let _ = req;
     Ok(value)
 }
@@ -44,7 +60,10 @@ fn value_receiver(req: &http::Request<()>, value: serde_json::Value) -> Result<s
     id_token = "{headers.authorization}",
     claim_type_list = ["name", "email"],
 )]
-fn id_token(req: &http::Request<()>, mut info: SignalRConnectionInfo) -> Result<String, BindingError> {
+fn id_token(
+    req: &http::Request<()>,
+    mut info: SignalRConnectionInfo,
+) -> Result<String, BindingError> {
     let _ = req;
     info.url.push('!');
     Ok(info.url)
@@ -87,7 +106,10 @@ fn two_hubs(
 }
 
 #[signalr_connection_info(hub_name = "chat")]
-unsafe fn unsafe_fn(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+unsafe fn unsafe_fn(
+    req: &http::Request<()>,
+    info: SignalRConnectionInfo,
+) -> Result<String, BindingError> {
     let _ = req;
     Ok(info.url)
 }
@@ -107,7 +129,11 @@ struct Api {
 
 impl Api {
     #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}")]
-    fn method(&self, req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+    fn method(
+        &self,
+        req: &http::Request<()>,
+        info: SignalRConnectionInfo,
+    ) -> Result<String, BindingError> {
         let _ = req;
         Ok(format!("{}: {}", self.name, info.url))
     }
@@ -142,7 +168,15 @@ fn custom_return(req: http::Request<()>, info: SignalRConnectionInfo) -> Answer 
     Answer(200)
 }
 
+#[signalr_connection_info(hub_name = "chat")]
+fn impl_trait_return(
+    info: SignalRConnectionInfo,
+) -> Result<impl std::fmt::Display, Box<dyn std::error::Error>> {
+    Ok(info.url)
+}
+
 fn main() {
+    let _ = impl_trait_return();
     // The receiving parameter is gone from every signature.
     let _: fn(http::Request<String>) -> _ = async_fn;
     let _: fn(&http::Request<()>) -> Result<String, BindingError> = sync_fn;
@@ -153,7 +187,8 @@ fn main() {
     let _: fn(&http::Request<()>) -> Result<String, BindingError> = id_token;
     let _: fn() -> Result<SignalRConnectionInfo, BindingError> = no_request;
     let _ = generic::<(), BindingError>;
-    let _: fn(&http::Request<()>, http::Request<()>) -> Result<String, BindingError> = named_request;
+    let _: fn(&http::Request<()>, http::Request<()>) -> Result<String, BindingError> =
+        named_request;
     let _: fn(&http::Request<()>) -> Result<String, BindingError> = two_hubs;
     let _: unsafe fn(&http::Request<()>) -> Result<String, BindingError> = unsafe_fn;
     let _: fn(&http::Request<()>) -> Result<(), BindingError> = param_attributes;

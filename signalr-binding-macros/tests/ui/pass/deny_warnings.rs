@@ -5,11 +5,14 @@
 
 //! A crate with a negotiate handler.
 
-use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
 
 /// Negotiates.
 #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
-pub async fn negotiate(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
+pub async fn negotiate(
+    req: http::Request<String>,
+    info: SignalRConnectionInfo,
+) -> http::Response<String> {
     let _ = req;
     http::Response::new(info.url)
 }
@@ -41,7 +44,10 @@ pub fn no_request(mut info: SignalRConnectionInfo) -> Result<SignalRConnectionIn
 
 /// A generic handler.
 #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}")]
-pub fn generic<B, E: From<BindingError>>(req: &http::Request<B>, info: SignalRConnectionInfo) -> Result<String, E> {
+pub fn generic<B, E: From<BindingError>>(
+    req: &http::Request<B>,
+    info: SignalRConnectionInfo,
+) -> Result<String, E> {
     let _ = req;
     Ok(info.url)
 }
