@@ -9,7 +9,7 @@
 //! the binding through the request's extensions: the process environment is never modified.
 
 use signalr_binding::{
-    BindingContext, DEFAULT_CONNECTION_STRING_SETTING, EMULATOR_CONNECTION_STRING,
+    BindingContext, ConnectionString, DEFAULT_CONNECTION_STRING_SETTING, EMULATOR_CONNECTION_STRING,
 };
 
 /// Where the connection string comes from.
@@ -60,57 +60,49 @@ impl ExampleSettings {
         Self { source, context }
     }
 
-    /// One line for the startup banner. Never contains the access key.
+    /// One line for the startup banner. Never contains the access key: the connection
+    /// string is parsed by the runtime, whose errors never quote a secret, and only its
+    /// client URL is shown.
     pub fn describe(&self) -> String {
         match self.source {
-            ConnectionSource::Environment => format!(
-                "connection string: from {DEFAULT_CONNECTION_STRING_SETTING} (endpoint {})",
-                endpoint_of_env().unwrap_or_else(|| "unreadable".to_owned())
-            ),
+            ConnectionSource::Environment => {
+                let value = self
+                    .context
+                    .settings()
+                    .get(DEFAULT_CONNECTION_STRING_SETTING)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                describe_setting(&value)
+            }
             ConnectionSource::Emulator => format!(
                 "connection string: {DEFAULT_CONNECTION_STRING_SETTING} is not set, so the local \
-                 emulator's is used (endpoint http://localhost:8888). Start the emulator with \
-                 `asrs-emulator start`, or set {DEFAULT_CONNECTION_STRING_SETTING} to your \
+                 emulator's is used (clients connect to http://localhost:8888). Start the emulator \
+                 with `asrs-emulator start`, or set {DEFAULT_CONNECTION_STRING_SETTING} to your \
                  service's connection string."
             ),
         }
     }
 }
 
-/// The `Endpoint` (and `Port`) of the connection string in the environment, for display: only
-/// those two values are read, so nothing secret can leak through them.
-fn endpoint_of_env() -> Option<String> {
-    let value = std::env::var(DEFAULT_CONNECTION_STRING_SETTING).ok()?;
-    endpoint_for_display(&value)
-}
-
-/// The endpoint of a connection string, with its `Port` applied, for display only.
-pub fn endpoint_for_display(connection_string: &str) -> Option<String> {
-    let mut endpoint = None;
-    let mut port = None;
-    for piece in connection_string.split(';') {
-        let Some((key, value)) = piece.split_once('=') else {
-            continue;
-        };
-        match key.trim().to_ascii_lowercase().as_str() {
-            "endpoint" => endpoint = Some(value.trim().trim_end_matches('/').to_owned()),
-            "port" => port = Some(value.trim().to_owned()),
-            _ => {}
-        }
+/// What the banner says about a connection string taken from the setting.
+fn describe_setting(value: &str) -> String {
+    let setting = DEFAULT_CONNECTION_STRING_SETTING;
+    match ConnectionString::parse(value) {
+        Ok(parsed) if parsed.access_key().is_some() => format!(
+            "connection string: from {setting} (clients connect to {})",
+            parsed.client_base_url()
+        ),
+        Ok(_) => format!(
+            "connection string: {setting} uses identity-based auth (AuthType), which \
+             signalr-binding does not support yet: negotiate will answer 500. Use a connection \
+             string with an AccessKey."
+        ),
+        Err(error) => format!(
+            "connection string: {setting} is set but invalid: {error} {} Negotiate will answer \
+             500 until it is fixed.",
+            error.hint()
+        ),
     }
-    let endpoint = endpoint?;
-    // Only show something that looks like a URL: a mistyped value might hold anything.
-    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
-        || endpoint.contains(char::is_whitespace)
-    {
-        return Some("not an http(s) URL".to_owned());
-    }
-    Some(match port {
-        Some(port) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => {
-            format!("{endpoint}, port {port}")
-        }
-        _ => endpoint,
-    })
 }
 
 #[cfg(test)]
@@ -145,22 +137,28 @@ mod tests {
     }
 
     #[test]
-    fn display_shows_endpoint_and_port_only() {
-        let shown = endpoint_for_display(
-            "Endpoint=http://localhost/;Port=8888;AccessKey=SECRET;Version=1.0;",
-        )
-        .unwrap();
-        assert_eq!(shown, "http://localhost, port 8888");
-        assert!(!shown.contains("SECRET"));
+    fn the_banner_line_shows_the_client_url_or_the_error_never_the_key() {
+        let shown =
+            describe_setting("Endpoint=http://localhost/;Port=8888;AccessKey=SECRET;Version=1.0;");
         assert_eq!(
-            endpoint_for_display("AccessKey=SECRET;endpoint= https://a.service.signalr.net ")
-                .unwrap(),
-            "https://a.service.signalr.net"
+            shown,
+            "connection string: from AzureSignalRConnectionString (clients connect to http://localhost:8888)"
         );
-        assert_eq!(
-            endpoint_for_display("Endpoint=SECRET oops;AccessKey=x").unwrap(),
-            "not an http(s) URL"
+        let shown = describe_setting("Endpoint=SECRET oops;AccessKey=SECRET");
+        assert!(
+            shown.contains("Invalid value for endpoint property"),
+            "{shown}"
         );
-        assert_eq!(endpoint_for_display("AccessKey=SECRET"), None);
+        assert!(!shown.contains("SECRET"), "{shown}");
+        let shown = describe_setting("AccessKey=SECRET");
+        assert!(
+            shown.contains("missing required properties endpoint"),
+            "{shown}"
+        );
+        assert!(!shown.contains("SECRET"), "{shown}");
+        let shown = describe_setting(
+            "Endpoint=https://x.service.signalr.net;AuthType=azure.msi;Version=1.0;",
+        );
+        assert!(shown.contains("identity-based"), "{shown}");
     }
 }

@@ -11,6 +11,8 @@ use crate::{NEGOTIATE_PATH, USER_ID_HEADER};
 /// What is logged: methods, paths, statuses, latencies, the hub, the client URL and binding
 /// errors. Never logged: access keys, connection strings, access tokens, request headers.
 pub fn init_tracing() {
+    use std::io::IsTerminal;
+
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,tower_http=debug"));
@@ -18,6 +20,7 @@ pub fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }

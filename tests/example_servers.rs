@@ -233,6 +233,13 @@ fn azure_functions_handler_serves_connection_info_on_the_host_port() {
 fn a_bad_connection_string_is_a_500_that_does_not_leak_it() {
     let cs = format!("Endpoint=not a url;AccessKey={TEST_ACCESS_KEY}");
     let (mut server, addr) = start_example("negotiate", &["--port", "0"], Some(&cs), &[]);
+    let lines = server.stdout_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("is set but invalid: Invalid value for endpoint property")),
+        "the banner says what is wrong: {lines:?}"
+    );
     let response = http(
         addr,
         "POST",

@@ -212,6 +212,8 @@ fn official_client_connects_through_the_negotiate_example() {
         report()
     );
 
+    println!("{}", report());
+
     // The same set-up with a user the stand-in does not expect: the token carries `bob`, the
     // stand-in refuses it, and the client says the second negotiate failed (exit 4). This shows
     // the checks above can fail.

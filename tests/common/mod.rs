@@ -28,8 +28,9 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// The path of example `name`'s binary, built by `cargo test` next to the test executables
-/// (`target/<profile>/examples/NAME`); built with `cargo build --example NAME` when absent
-/// (e.g. under `cargo test --test ...`, which does not build examples).
+/// (`target/<profile>/examples/NAME`). When it is absent, or older than a source file (as after
+/// `cargo test --test ...`, which does not build examples), it is built with
+/// `cargo build --example NAME` first.
 pub fn example_binary(name: &str) -> PathBuf {
     static BUILD_LOCK: Mutex<()> = Mutex::new(());
     let exe = std::env::current_exe().expect("the test executable has a path");
@@ -42,7 +43,8 @@ pub fn example_binary(name: &str) -> PathBuf {
         .join("examples")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    if binary.is_file() {
+    let built = std::fs::metadata(&binary).and_then(|m| m.modified()).ok();
+    if built.is_some_and(|built| newest_source().is_none_or(|newest| newest <= built)) {
         return binary;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -53,7 +55,7 @@ pub fn example_binary(name: &str) -> PathBuf {
     if profile_dir.file_name().is_some_and(|p| p == "release") {
         command.arg("--release");
     }
-    eprintln!("building example `{name}`: {command:?}");
+    eprintln!("building example `{name}` (missing or stale): {command:?}");
     let status = command.status().expect("cargo runs");
     assert!(
         status.success(),
@@ -61,6 +63,42 @@ pub fn example_binary(name: &str) -> PathBuf {
     );
     assert!(binary.is_file(), "{} was not built", binary.display());
     binary
+}
+
+/// The newest modification time among the sources the examples are built from.
+fn newest_source() -> Option<std::time::SystemTime> {
+    fn walk(path: &Path, newest: &mut Option<std::time::SystemTime>) {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(path) {
+                for entry in entries.flatten() {
+                    walk(&entry.path(), newest);
+                }
+            }
+        } else if path.extension().is_some_and(|e| e == "rs" || e == "toml")
+            && let Ok(modified) = meta.modified()
+        {
+            *newest = (*newest).max(Some(modified));
+        }
+    }
+    let root = repo_root();
+    let mut newest = None;
+    for part in [
+        "Cargo.toml",
+        "src",
+        "examples",
+        "signalr-binding/Cargo.toml",
+        "signalr-binding/src",
+        "signalr-binding-macros/Cargo.toml",
+        "signalr-binding-macros/src",
+        "signalr-binding-expression/Cargo.toml",
+        "signalr-binding-expression/src",
+    ] {
+        walk(&root.join(part), &mut newest);
+    }
+    newest
 }
 
 /// A running child process whose output is collected line by line; killed on drop.

@@ -19,7 +19,7 @@
 
 import signalR from "@microsoft/signalr";
 
-const { HubConnectionBuilder, HttpTransportType, LogLevel, DefaultHttpClient, VERSION } = signalR;
+const { AbortError, HubConnectionBuilder, HttpTransportType, LogLevel, DefaultHttpClient, VERSION } = signalR;
 
 function usage(message) {
     process.stderr.write(`client: ${message}\nusage: node client.mjs --url URL --user-id ID [--timeout-ms MS] [--transport longpolling|any]\n`);
@@ -74,7 +74,7 @@ class RecordingHttpClient extends DefaultHttpClient {
             entry.status = response.statusCode;
             return response;
         } catch (e) {
-            entry.status = e.statusCode ?? (e.name === "AbortError" ? "aborted" : "error");
+            entry.status = e.statusCode ?? (e instanceof AbortError ? "aborted (stop)" : "error");
             entry.error = e.message;
             throw e;
         } finally {
