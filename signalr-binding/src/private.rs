@@ -42,12 +42,3 @@ pub fn resolve_without_request(
 ) -> Result<SignalRConnectionInfo, BindingError> {
     binding.resolve_without_request()
 }
-
-/// Fails to compile, at the parameter, unless `T` is a request a binding can read.
-pub const fn assert_request<T: BindingRequest + ?Sized>() {}
-
-/// Fails to compile, at the parameter, unless `T` can receive connection info.
-pub const fn assert_receiver<T: FromConnectionInfo>() {}
-
-/// Fails to compile, at the return type, unless `T` can carry a binding failure.
-pub const fn assert_return<T: FromBindingError>() {}

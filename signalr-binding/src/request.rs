@@ -17,6 +17,12 @@ use crate::settings::BindingContext;
 ///
 /// Implemented for [`http::Request<B>`], [`http::request::Parts`] and references to either.
 /// Another request type implements it by handing out its header map and raw query string.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a request a SignalR binding can read",
+    label = "binding expressions cannot read this parameter",
+    note = "take the request as `http::Request<B>`, `http::request::Parts`, or a reference to either",
+    note = "or implement `signalr_binding::BindingRequest` for `{Self}`"
+)]
 pub trait BindingRequest {
     /// The request's headers.
     fn headers(&self) -> &HeaderMap;
