@@ -29,6 +29,45 @@
 //! assert_eq!(info.access_token.split('.').count(), 3);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # The attribute
+//!
+//! Most handlers use [`signalr_connection_info`], which mirrors Azure's
+//! `SignalRConnectionInfo` attribute: it checks the properties at compile time, removes the
+//! connection-info parameter from the handler's signature and resolves it before the body runs.
+//! A request that cannot be bound never reaches the body: the handler returns the
+//! [`BindingError`] through its return type ([`FromBindingError`]).
+//!
+//! ```
+//! use signalr_binding::{signalr_connection_info, BindingContext, BindingError, SignalRConnectionInfo};
+//!
+//! #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
+//! fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+//!     Ok(info.to_json())
+//! }
+//!
+//! let context = BindingContext::new().with_settings(|name: &str| {
+//!     (name == "AzureSignalRConnectionString")
+//!         .then(|| signalr_binding::EMULATOR_CONNECTION_STRING.to_owned())
+//! });
+//! let request = http::Request::builder()
+//!     .header("x-ms-client-principal-id", "alice")
+//!     .extension(context.clone())
+//!     .body(())?;
+//! let answer: serde_json::Value = serde_json::from_str(&negotiate(&request)?)?;
+//! assert_eq!(answer["url"], "http://localhost:8888/client/?hub=chat");
+//!
+//! // Without the header the body does not run: the caller gets a 400-class error.
+//! let anonymous = http::Request::builder().extension(context).body(())?;
+//! let error = negotiate(&anonymous).unwrap_err();
+//! assert_eq!(error.status(), 400);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Crate features
+//!
+//! - `axum`: [`SignalRConnectionInfo`] and [`BindingError`] implement `axum`'s
+//!   `IntoResponse`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
