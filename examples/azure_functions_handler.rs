@@ -26,8 +26,7 @@ use axum::routing::get;
 use http::{Response, header};
 use signalr_binding::signalr_connection_info;
 use signalr_binding_examples::settings::ExampleSettings;
-use signalr_binding_examples::{NEGOTIATE_PATH, cli, startup};
-use tower_http::trace::TraceLayer;
+use signalr_binding_examples::{NEGOTIATE_PATH, axum_app, cli, startup};
 
 /// The environment variable through which the Functions host gives the port.
 const PORT_ENV: &str = "FUNCTIONS_CUSTOMHANDLER_PORT";
@@ -69,7 +68,7 @@ async fn main() {
     let app = Router::new()
         .route(NEGOTIATE_PATH, get(negotiate).post(negotiate))
         .layer(axum::Extension(settings.context.clone()))
-        .layer(TraceLayer::new_for_http());
+        .layer(axum_app::trace_layer());
 
     let listener = match tokio::net::TcpListener::bind(options.addr()).await {
         Ok(listener) => listener,

@@ -23,8 +23,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
+use tracing::Span;
 
 use crate::NEGOTIATE_PATH;
 use crate::cli::Options;
@@ -117,7 +119,17 @@ pub fn router(settings: &ExampleSettings, cors_origins: &[String]) -> Router {
     }
     router
         .layer(Extension(settings.context.clone()))
-        .layer(TraceLayer::new_for_http())
+        .layer(trace_layer())
+}
+
+/// The request-tracing layer: one span per request with the method and the path. Not the query
+/// string (a binding may read a token from it) and not the headers.
+pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, fn(&Request) -> Span> {
+    TraceLayer::new_for_http().make_span_with(request_span as fn(&Request) -> Span)
+}
+
+fn request_span(request: &Request) -> Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 async fn not_found() -> impl IntoResponse {

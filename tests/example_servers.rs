@@ -183,8 +183,28 @@ fn axum_example_cors_is_configurable() {
     );
     assert_eq!(response.status, 200);
     assert_eq!(response.header("access-control-allow-origin"), None);
+
+    // `*` (here from the environment variable) allows any origin, without credentials.
+    let (mut any, any_addr) = start_example(
+        "negotiate",
+        &["--port", "0"],
+        Some(&cs),
+        &[("SIGNALR_CORS_ORIGINS", "*")],
+    );
+    let response = http(
+        any_addr,
+        "OPTIONS",
+        "/api/negotiate",
+        &[
+            ("Origin", "http://anywhere.example"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+    );
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(response.header("access-control-allow-credentials"), None);
     server.stop();
     plain.stop();
+    any.stop();
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //!    key, audience as SPEC section 4 gives it, not expired, `asrs.s.uid` equal to the header),
 //!    then carries the connection over LongPolling through the hub handshake and one call.
 //!
-//! Any step that does not happen fails the test. Without `node` the test is skipped, saying so,
+//! The same runs against the `hyper` example and the Azure Functions custom handler. Any step
+//! that does not happen fails the test. Without `node` the test is skipped, saying so,
 //! unless `CI` is set, when it fails instead. The npm packages are installed from the lockfile
 //! (`npm ci`) when `tests/e2e/node_modules` is missing or older than the lockfile.
 
@@ -151,18 +152,22 @@ fn run_client(negotiate: std::net::SocketAddr, user: &str) -> (Option<i32>, Stri
     (code, client.transcript())
 }
 
-#[test]
-fn official_client_connects_through_the_negotiate_example() {
-    let test = "official_client_connects_through_the_negotiate_example";
-    let Some(node) = node_or_skip(test) else {
-        return;
-    };
+/// Starts the stand-in and example `example` (pointed at it), runs the official client as
+/// [`USER`] and checks every step. Returns both processes (for more runs) and the example's
+/// address; `None` when the test is skipped.
+fn connect_through(
+    test: &str,
+    example: &str,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> Option<(Running, Running, std::net::SocketAddr)> {
+    let node = node_or_skip(test)?;
     npm_packages();
     eprintln!("node {node}");
 
     let (standin, standin_port) = start_standin(USER);
     let cs = loopback_connection_string(standin_port);
-    let (mut server, addr) = start_example("negotiate", &["--port", "0"], Some(&cs), &[]);
+    let (server, addr) = start_example(example, args, Some(&cs), extra_env);
 
     let (code, client_transcript) = run_client(addr, USER);
     let report = || {
@@ -175,7 +180,7 @@ fn official_client_connects_through_the_negotiate_example() {
     assert_eq!(
         code,
         Some(0),
-        "the client did not connect (exit codes: see tests/e2e/client.mjs)\n{}",
+        "{example}: the client did not connect (exit codes: see tests/e2e/client.mjs)\n{}",
         report()
     );
 
@@ -195,35 +200,47 @@ fn official_client_connects_through_the_negotiate_example() {
     ] {
         assert!(
             lines.iter().any(|l| l.starts_with(step)),
-            "the stand-in did not report `{step}`\n{}",
+            "{example}: the stand-in did not report `{step}`\n{}",
             report()
         );
     }
     assert!(
         !lines.iter().any(|l| l.contains("FAIL")),
-        "the stand-in reported a failure\n{}",
+        "{example}: the stand-in reported a failure\n{}",
         report()
     );
     assert!(
         client_transcript.contains(&format!(
             "http POST http://{addr}/api/negotiate?negotiateVersion=1 -> 200"
         )),
-        "the client's first negotiate went to the example\n{}",
+        "{example}: the client's first negotiate went to the example\n{}",
         report()
     );
     assert!(
         client_transcript.contains(&format!(
             "http POST http://127.0.0.1:{standin_port}/client/negotiate?hub=chat&negotiateVersion=1 -> 200 (bearer)"
         )),
-        "the client's second negotiate went to the stand-in with a bearer token\n{}",
+        "{example}: the client's second negotiate went to the stand-in with a bearer token\n{}",
         report()
     );
-
     println!("{}", report());
+    Some((standin, server, addr))
+}
+
+#[test]
+fn official_client_connects_through_the_negotiate_example() {
+    let Some((standin, mut server, addr)) = connect_through(
+        "official_client_connects_through_the_negotiate_example",
+        "negotiate",
+        &["--port", "0"],
+        &[],
+    ) else {
+        return;
+    };
 
     // The same set-up with a user the stand-in does not expect: the token carries `bob`, the
     // stand-in refuses it, and the client says the second negotiate failed (exit 4). This shows
-    // the checks above can fail.
+    // the checks can fail.
     let (code, client_transcript) = run_client(addr, "bob");
     assert_eq!(
         code,
@@ -242,6 +259,26 @@ fn official_client_connects_through_the_negotiate_example() {
     assert!(
         !server.transcript().contains(TEST_ACCESS_KEY),
         "the example printed the access key"
+    );
+}
+
+#[test]
+fn official_client_connects_through_the_hyper_example() {
+    connect_through(
+        "official_client_connects_through_the_hyper_example",
+        "hyper",
+        &["--port", "0"],
+        &[],
+    );
+}
+
+#[test]
+fn official_client_connects_through_the_azure_functions_handler() {
+    connect_through(
+        "official_client_connects_through_the_azure_functions_handler",
+        "azure_functions_handler",
+        &[],
+        &[("FUNCTIONS_CUSTOMHANDLER_PORT", "0")],
     );
 }
 
