@@ -14,6 +14,7 @@ use crate::error::{BindingError, ConfigError};
 use crate::request::{self, BindingRequest};
 use crate::settings::{Clock, EnvSettings, Settings, SystemClock};
 use crate::token::{self, MAX_ACCESS_TOKEN_LEN, SigningKey, TokenClaims};
+use crate::verification::{self, IdTokenVerification, VerifierCache};
 
 /// The setting that holds the connection string unless a binding names another.
 pub const DEFAULT_CONNECTION_STRING_SETTING: &str = "AzureSignalRConnectionString";
@@ -32,9 +33,19 @@ pub const MAX_USER_ID_LEN: usize = 1024;
 /// [`signalr_connection_info`](crate::signalr_connection_info) attribute build it at compile
 /// time. Resolving is cheap: the connection string is parsed and its key prepared once per
 /// distinct value of the setting, and a changed value is picked up on the next request.
+///
+/// # Id tokens
+///
+/// Without [`verify_id_token`](ConnectionInfoBindingBuilder::verify_id_token), a binding
+/// behaves as Azure's: the claims listed in `claim_types` are copied from the id token
+/// *without checking the token* (no signature, expiry, issuer or audience check), so whoever
+/// sends the request chooses them. Copy claims only from a token a trusted front end (such as
+/// App Service authentication) has already checked, or configure verification.
 pub struct ConnectionInfoBinding {
     properties: Properties,
     prepared: RwLock<Option<Arc<Prepared>>>,
+    verification: Option<IdTokenVerification>,
+    verifier: VerifierCache,
 }
 
 /// A binding's properties, parsed. The attribute writes them as a `const` expression, so every
@@ -102,6 +113,7 @@ impl ConnectionInfoBinding {
             id_token: None,
             claim_types: Vec::new(),
             lifetime: DEFAULT_TOKEN_LIFETIME,
+            verification: None,
         }
     }
 
@@ -111,7 +123,29 @@ impl ConnectionInfoBinding {
         Self {
             properties,
             prepared: RwLock::new(None),
+            verification: None,
+            verifier: VerifierCache::new(),
         }
+    }
+
+    /// A binding from properties the attribute validated at compile time, with id-token
+    /// verification.
+    #[doc(hidden)]
+    pub const fn from_static_verified(
+        properties: Properties,
+        verification: IdTokenVerification,
+    ) -> Self {
+        Self {
+            properties,
+            prepared: RwLock::new(None),
+            verification: Some(verification),
+            verifier: VerifierCache::new(),
+        }
+    }
+
+    /// How the id token is verified, if it is.
+    pub fn id_token_verification(&self) -> Option<&IdTokenVerification> {
+        self.verification.as_ref()
     }
 
     /// The hub-name template.
@@ -220,21 +254,25 @@ impl ConnectionInfoBinding {
             Some(template) => Some(check_user_id(render(template, request, settings)?)?),
             None => None,
         };
-        let copied = match &self.properties.id_token {
-            Some(template) if !self.properties.claim_types.is_empty() => {
-                let id_token = render(template, request, settings)?;
-                Some(CopiedClaims::from_id_token(
-                    &id_token,
-                    self.properties.claim_types.iter().map(|t| &**t),
-                )?)
-            }
-            _ => None,
-        };
-
         let now = clock
             .now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
+        let claim_types = self.properties.claim_types.iter().map(|t| &**t);
+        let copied = match (&self.properties.id_token, &self.verification) {
+            // With verification, the token is checked even when no claim is copied.
+            (Some(template), Some(verification)) => {
+                let id_token = render(template, request, settings)?;
+                let claims =
+                    verification::verify(verification, &self.verifier, settings, &id_token, now)?;
+                Some(CopiedClaims::from_payload(claims, claim_types)?)
+            }
+            (Some(template), None) if !self.properties.claim_types.is_empty() => {
+                let id_token = render(template, request, settings)?;
+                Some(CopiedClaims::from_id_token(&id_token, claim_types)?)
+            }
+            _ => None,
+        };
         let access_token = token::mint(
             key,
             &TokenClaims {
@@ -361,6 +399,7 @@ impl fmt::Debug for ConnectionInfoBinding {
                     .collect::<Vec<_>>(),
             )
             .field("lifetime", &self.properties.lifetime)
+            .field("verification", &self.verification)
             .finish()
     }
 }
@@ -371,6 +410,8 @@ impl Clone for ConnectionInfoBinding {
         Self {
             properties: self.properties.clone(),
             prepared: RwLock::new(prepared.clone()),
+            verification: self.verification.clone(),
+            verifier: self.verifier.clone(),
         }
     }
 }
@@ -396,6 +437,7 @@ pub struct ConnectionInfoBindingBuilder {
     id_token: Option<String>,
     claim_types: Vec<String>,
     lifetime: Duration,
+    verification: Option<IdTokenVerification>,
 }
 
 impl ConnectionInfoBindingBuilder {
@@ -434,6 +476,20 @@ impl ConnectionInfoBindingBuilder {
         self
     }
 
+    /// Verifies the id token before any claim is copied: signature, `exp`/`nbf` (with a
+    /// leeway), and `iss`/`aud` when configured; a token that fails is a 401
+    /// [`BindingError::IdTokenRejected`] and no connection info.
+    ///
+    /// Without this, the binding behaves as Azure's does: the id token's claims are copied
+    /// **without any check**, so the sender of the request chooses them.
+    ///
+    /// With verification, `claim_types` may be empty: the binding then only requires a valid
+    /// id token.
+    pub fn verify_id_token(mut self, verification: IdTokenVerification) -> Self {
+        self.verification = Some(verification);
+        self
+    }
+
     /// Parses and checks the properties.
     pub fn build(self) -> Result<ConnectionInfoBinding, ConfigError> {
         let parse = |property: &'static str, source: &str| {
@@ -454,15 +510,25 @@ impl ConnectionInfoBindingBuilder {
             .as_deref()
             .map(|t| parse("idToken", t))
             .transpose()?;
+        if let Some(verification) = &self.verification {
+            if id_token.is_none() {
+                return Err(ConfigError::VerificationWithoutIdToken);
+            }
+            if let Some(reason) = verification.problem() {
+                return Err(ConfigError::InvalidVerification { reason });
+            }
+        }
         match (&id_token, self.claim_types.is_empty()) {
-            (Some(_), true) => return Err(ConfigError::IdTokenWithoutClaimTypes),
+            (Some(_), true) if self.verification.is_none() => {
+                return Err(ConfigError::IdTokenWithoutClaimTypes);
+            }
             (None, false) => return Err(ConfigError::ClaimTypesWithoutIdToken),
             _ => {}
         }
         if self.lifetime.as_secs() == 0 {
             return Err(ConfigError::ZeroLifetime);
         }
-        Ok(ConnectionInfoBinding::from_static(Properties {
+        let properties = Properties {
             hub_name,
             connection_string_setting: match self.connection_string_setting {
                 Some(name) => Cow::Owned(name),
@@ -472,7 +538,13 @@ impl ConnectionInfoBindingBuilder {
             id_token,
             claim_types: self.claim_types.into_iter().map(Cow::Owned).collect(),
             lifetime: self.lifetime,
-        }))
+        };
+        Ok(match self.verification {
+            Some(verification) => {
+                ConnectionInfoBinding::from_static_verified(properties, verification)
+            }
+            None => ConnectionInfoBinding::from_static(properties),
+        })
     }
 }
 

@@ -90,7 +90,15 @@ impl CopiedClaims {
         id_token: &str,
         claim_types: impl Iterator<Item = &'t str> + Clone,
     ) -> Result<Self, IdTokenError> {
-        let payload = payload(id_token)?;
+        Self::from_payload(payload(id_token)?, claim_types)
+    }
+
+    /// Keeps the claims of an already decoded (e.g. verified) payload whose type is in
+    /// `claim_types`.
+    pub(crate) fn from_payload<'t>(
+        payload: Map<String, Value>,
+        claim_types: impl Iterator<Item = &'t str> + Clone,
+    ) -> Result<Self, IdTokenError> {
         let mut copied = CopiedClaims::default();
         let mut count = 0;
         let mut seen_sub = false;

@@ -8,6 +8,7 @@ use signalr_binding_expression::{HubNameError, TemplateError};
 
 use crate::claims::IdTokenError;
 use crate::connection_string::ConnectionStringError;
+use crate::verification::IdTokenRejection;
 
 /// Why a request could not be bound to connection info.
 ///
@@ -102,6 +103,28 @@ pub enum BindingError {
     /// The id token could not be read.
     #[error("invalid id token: {0}")]
     InvalidIdToken(#[from] IdTokenError),
+    /// The id token failed verification (signature, expiry, issuer, audience, algorithm, key
+    /// id): a 401.
+    #[error("the id token was rejected: {0}")]
+    IdTokenRejected(#[from] IdTokenRejection),
+    /// The setting that should hold the id-token verification key is not set.
+    #[error(
+        "the id-token verification key setting `{setting}` is not set; set it to the key \
+         (HMAC secret, PEM public key or JWKS document) the id tokens are verified with"
+    )]
+    MissingVerificationKey {
+        /// The setting's name.
+        setting: String,
+    },
+    /// The id-token verification key setting does not hold a usable key, or the verification
+    /// is configured inconsistently. The message never contains the setting's value.
+    #[error("the id-token verification key in setting `{setting}` is unusable: {reason}")]
+    InvalidVerificationKey {
+        /// The setting's name.
+        setting: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The minted access token would be longer than the service accepts.
     #[error(
         "AccessToken must not be longer than 4K. The token would be {length} characters: \
@@ -125,6 +148,10 @@ impl BindingError {
             | Self::InvalidUserId { .. }
             | Self::TokenTooLong { .. } => StatusCode::BAD_REQUEST,
             Self::InvalidIdToken(error) => error.status(),
+            Self::IdTokenRejected(rejection) => rejection.status(),
+            Self::MissingVerificationKey { .. } | Self::InvalidVerificationKey { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Self::UnresolvedSetting { .. }
             | Self::MissingConnectionString { .. }
             | Self::InvalidConnectionString { .. }
@@ -146,6 +173,9 @@ impl BindingError {
             Self::InvalidHubName { .. } => "invalid_hub_name",
             Self::InvalidUserId { .. } => "invalid_user_id",
             Self::InvalidIdToken(error) => error.code(),
+            Self::IdTokenRejected(rejection) => rejection.code(),
+            Self::MissingVerificationKey { .. } => "missing_verification_key",
+            Self::InvalidVerificationKey { .. } => "invalid_verification_key",
             Self::TokenTooLong { .. } => "token_too_long",
         }
     }
@@ -202,6 +232,19 @@ pub enum ConfigError {
          claims from, e.g. \"{{headers.authorization}}\""
     )]
     ClaimTypesWithoutIdToken,
+    /// The id-token verification cannot work as configured (e.g. an algorithm that does not
+    /// suit the key, or a key given in place of a setting name).
+    #[error("id-token verification: {reason}")]
+    InvalidVerification {
+        /// What is wrong.
+        reason: String,
+    },
+    /// Id-token verification is configured but no `idToken` to verify.
+    #[error(
+        "id-token verification is configured but property `idToken` is not set; set it to the \
+         token to verify, e.g. \"{{headers.authorization}}\""
+    )]
+    VerificationWithoutIdToken,
     /// The token lifetime is zero.
     #[error("the token lifetime must be at least one second")]
     ZeroLifetime,

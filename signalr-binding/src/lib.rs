@@ -64,6 +64,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Id tokens: verified or not
+//!
+//! Like Azure's binding, a binding with `id_token` and `claim_types` copies those claims from
+//! the id token into the access token. **Unless verification is configured, the token is only
+//! read, never checked**: no signature, expiry, issuer or audience check, so whoever sends the
+//! request chooses the copied claims (and a hub that trusts them can be fooled). Configure
+//! [`IdTokenVerification`] (builder:
+//! [`verify_id_token`](ConnectionInfoBindingBuilder::verify_id_token)) with an HMAC secret, an
+//! RSA or EC public key (PEM) or a JWKS document, each from a setting; a token that fails any
+//! check is a 401 and no connection info. In both modes a copied claim can never set the
+//! connection's identity or another service claim: reserved types and any type starting with
+//! `asrs.` are renamed `asrs.u.TYPE` (Azure renames only the reserved types).
+//!
 //! # Crate features
 //!
 //! - `axum`: [`SignalRConnectionInfo`] and [`BindingError`] implement `axum`'s
@@ -83,6 +96,7 @@ mod request;
 mod response;
 mod settings;
 mod token;
+mod verification;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -103,3 +117,7 @@ pub use settings::{BindingContext, Clock, EnvSettings, FixedClock, Settings, Sys
 pub use signalr_binding_expression::{HubNameError, Part, Template, TemplateError};
 pub use signalr_binding_macros::signalr_connection_info;
 pub use token::{MAX_ACCESS_TOKEN_LEN, USER_ID_CLAIM};
+pub use verification::{
+    DEFAULT_LEEWAY, IdTokenRejection, IdTokenVerification, JwtAlgorithm, UnknownAlgorithm,
+    VerificationKey,
+};

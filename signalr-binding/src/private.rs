@@ -25,6 +25,7 @@ pub use crate::connection_info::{FromConnectionInfo, SignalRConnectionInfo};
 pub use crate::error::BindingError;
 pub use crate::request::BindingRequest;
 pub use crate::response::FromBindingError;
+pub use crate::verification::{IdTokenVerification, JwtAlgorithm, VerificationKey};
 
 /// Resolves `binding` for `request`.
 #[inline]
