@@ -510,6 +510,13 @@ impl ConnectionInfoBindingBuilder {
             .as_deref()
             .map(|t| parse("idToken", t))
             .transpose()?;
+        if self
+            .connection_string_setting
+            .as_deref()
+            .is_some_and(|name| name.contains('='))
+        {
+            return Err(ConfigError::ConnectionStringAsSettingName);
+        }
         if let Some(verification) = &self.verification {
             if id_token.is_none() {
                 return Err(ConfigError::VerificationWithoutIdToken);

@@ -245,6 +245,14 @@ pub enum ConfigError {
          token to verify, e.g. \"{{headers.authorization}}\""
     )]
     VerificationWithoutIdToken,
+    /// `connectionStringSetting` holds something with `=`: a connection string pasted where
+    /// the setting's *name* belongs. The value is not repeated here, since it holds the key.
+    #[error(
+        "property `connectionStringSetting` must be the name of the setting that holds the \
+         connection string (e.g. \"AzureSignalRConnectionString\"), not the connection string \
+         itself; move the connection string into that setting"
+    )]
+    ConnectionStringAsSettingName,
     /// The token lifetime is zero.
     #[error("the token lifetime must be at least one second")]
     ZeroLifetime,

@@ -343,3 +343,18 @@ fn oversized_and_malformed_id_tokens_are_a_400() {
         assert_eq!(error.code(), "id_token_too_large");
     }
 }
+
+#[test]
+fn a_connection_string_pasted_as_the_setting_name_is_refused_without_echoing_it() {
+    let error = ConnectionInfoBinding::builder("chat")
+        .connection_string_setting(EMULATOR_CONNECTION_STRING)
+        .build()
+        .unwrap_err();
+    assert_eq!(error, ConfigError::ConnectionStringAsSettingName);
+    assert!(!error.to_string().contains("ABCDEFGH"));
+    let json = format!(
+        r#"{{"type":"signalRConnectionInfo","hubName":"chat","connectionStringSetting":"{EMULATOR_CONNECTION_STRING}"}}"#
+    );
+    let error = ConnectionInfoBinding::from_function_json(&json).unwrap_err();
+    assert!(!error.to_string().contains("ABCDEFGH"), "{error}");
+}
