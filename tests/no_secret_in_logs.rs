@@ -61,7 +61,8 @@ fn failing_and_hostile_requests_log_no_key_and_no_token() {
     let bearer = format!("Bearer {token}");
     let long_user = "u".repeat(2000);
     let query_token = format!("/api/negotiate?access_token={token}&id_token={token}");
-    let failing: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+    let failing: Vec<Case> = vec![
         ("missing header", "/api/negotiate".into(), vec![]),
         (
             "token sent back",

@@ -31,17 +31,19 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    let settings = HashMap::from([(
-        "AzureSignalRConnectionString".to_owned(),
-        source.to_owned(),
-    )]);
+    let settings = HashMap::from([("AzureSignalRConnectionString".to_owned(), source.to_owned())]);
     match BINDING.resolve_with(None, &settings, &SystemClock) {
         Ok(info) => {
             assert!(parsed.is_ok());
             assert_eq!(info.access_token.split('.').count(), 3);
         }
         Err(error) => {
-            let _ = (error.to_string(), format!("{error:?}"), error.to_json(), error.status());
+            let _ = (
+                error.to_string(),
+                format!("{error:?}"),
+                error.to_json(),
+                error.status(),
+            );
         }
     }
 });

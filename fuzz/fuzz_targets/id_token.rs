@@ -26,7 +26,16 @@ use signalr_binding::{
 };
 
 const SECRET: &str = "fuzz-id-token-secret";
-const CLAIMS: [&str; 8] = ["sub", "name", "asrs.s.uid", "aud", "exp", "roles", "x", "asrs.s.aut"];
+const CLAIMS: [&str; 8] = [
+    "sub",
+    "name",
+    "asrs.s.uid",
+    "aud",
+    "exp",
+    "roles",
+    "x",
+    "asrs.s.aut",
+];
 
 fn binding(verification: Option<IdTokenVerification>) -> ConnectionInfoBinding {
     let builder = ConnectionInfoBinding::builder("chat")
@@ -41,8 +50,11 @@ fn binding(verification: Option<IdTokenVerification>) -> ConnectionInfoBinding {
 }
 
 static PLAIN: LazyLock<ConnectionInfoBinding> = LazyLock::new(|| binding(None));
-static HMAC: LazyLock<ConnectionInfoBinding> =
-    LazyLock::new(|| binding(Some(IdTokenVerification::hmac_secret("SECRET").leeway(Duration::ZERO))));
+static HMAC: LazyLock<ConnectionInfoBinding> = LazyLock::new(|| {
+    binding(Some(
+        IdTokenVerification::hmac_secret("SECRET").leeway(Duration::ZERO),
+    ))
+});
 static JWKS: LazyLock<ConnectionInfoBinding> =
     LazyLock::new(|| binding(Some(IdTokenVerification::jwks("JWKS"))));
 
@@ -55,7 +67,10 @@ static SETTINGS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
     jwk.common.key_id = Some("k1".into());
     let jwks = serde_json::json!({"keys": [jwk]}).to_string();
     HashMap::from([
-        ("AzureSignalRConnectionString".to_owned(), EMULATOR_CONNECTION_STRING.to_owned()),
+        (
+            "AzureSignalRConnectionString".to_owned(),
+            EMULATOR_CONNECTION_STRING.to_owned(),
+        ),
         ("SECRET".to_owned(), SECRET.to_owned()),
         ("JWKS".to_owned(), jwks),
     ])
@@ -72,7 +87,10 @@ fn base64_url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..=chunk.len() {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
@@ -114,8 +132,13 @@ fuzz_target!(|data: &[u8]| {
                 &info.access_token,
             )
             .expect("the minted payload is JSON");
-            let claims = payload.as_object().expect("the minted payload is an object");
-            assert!(!claims.contains_key("asrs.s.uid"), "a copied claim set the identity");
+            let claims = payload
+                .as_object()
+                .expect("the minted payload is an object");
+            assert!(
+                !claims.contains_key("asrs.s.uid"),
+                "a copied claim set the identity"
+            );
             assert!(!claims.contains_key("asrs.s.aut"));
             assert_eq!(claims["iss"], "azure-signalr");
             assert_eq!(claims["aud"], "http://localhost/client/?hub=chat");

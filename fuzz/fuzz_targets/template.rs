@@ -24,8 +24,14 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(error) => {
             let span = error.span();
-            assert!(span.start <= span.end && span.end <= source.len(), "{span:?}");
-            assert!(source.get(span.clone()).is_some(), "{span:?} splits a character");
+            assert!(
+                span.start <= span.end && span.end <= source.len(),
+                "{span:?}"
+            );
+            assert!(
+                source.get(span.clone()).is_some(),
+                "{span:?} splits a character"
+            );
             let _ = error.to_string();
         }
     }
