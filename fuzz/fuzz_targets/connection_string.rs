@@ -25,7 +25,16 @@ fuzz_target!(|data: &[u8]| {
         let _ = (cs.client_base_url(), cs.audience_base_url());
         if let Credential::AccessKey(key) = cs.credential() {
             let key = key.expose_secret();
-            if key.len() >= 8 && source.matches(key).count() == 1 {
+            // The endpoint is printed normalised (`/./` removed, ...), so a key made of URL
+            // characters can show up there by coincidence (a false alarm the fuzzer found with
+            // the key `//////////`): only check keys the printed URLs do not contain.
+            let urls = format!(
+                "{} {} {}",
+                cs.client_base_url(),
+                cs.audience_base_url(),
+                cs.access_key_url()
+            );
+            if key.len() >= 8 && source.matches(key).count() == 1 && !urls.contains(key) {
                 assert!(!shown.contains(key), "access key shown: {shown}");
             }
         }
