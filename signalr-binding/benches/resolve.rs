@@ -1,0 +1,168 @@
+//! Resolving connection info against the bare signing call a hand-written negotiate makes.
+//!
+//! One group per case. In each, `resolve` is the binding's whole job for one request (headers
+//! read, claims built, token signed, JSON answer serialised with
+//! [`SignalRConnectionInfo::to_json`]) and `jsonwebtoken_encode` is one
+//! `jsonwebtoken::encode` call with a cached `EncodingKey` on the same claims. Only the ratio
+//! of the two, measured in the same run, means anything; print it with
+//! `signalr-binding/benches/report.sh` after `cargo bench -p signalr-binding --bench resolve`.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use criterion::{Criterion, criterion_group, criterion_main};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::Serialize;
+use signalr_binding::{BindingContext, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING};
+
+/// The emulator's access key, the one in [`EMULATOR_CONNECTION_STRING`].
+const KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
+const AUDIENCE: &str = "http://localhost/client/?hub=chat";
+const USER: &str = "4a1f6c3e-9d2b-4c1e-8f3a-2b7d9e0c5a11";
+
+/// The claims a hand-written negotiate signs; the optional ones are left out when unset.
+#[derive(Serialize)]
+struct Claims<'a> {
+    #[serde(rename = "asrs.s.uid", skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<&'a [&'a str]>,
+    nbf: u64,
+    exp: u64,
+    iat: u64,
+    aud: &'a str,
+    iss: &'a str,
+}
+
+/// An id token as an identity provider issues it: a dozen claims, three of them copied.
+fn id_token() -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"nOo3ZDrODXEK1jKWhXslHR_KXEg","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(
+        serde_json::json!({
+            "aud": "6e74172b-be56-4843-9ff4-e66a39bb12e3",
+            "iss": "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+            "iat": 1_700_000_000u64, "nbf": 1_700_000_000u64, "exp": 1_700_003_600u64,
+            "name": "Ann Example", "email": "ann@example.com",
+            "oid": "00000000-0000-0000-66f3-3332eca7ea81",
+            "preferred_username": "ann@example.com",
+            "roles": ["reader", "writer"],
+            "sub": "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ",
+            "tid": "9122040d-6c67-4c5b-b112-36a304b66dad", "ver": "2.0"
+        })
+        .to_string(),
+    );
+    format!("{header}.{payload}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk")
+}
+
+fn request(headers: &[(&str, &str)]) -> http::Request<()> {
+    let settings = HashMap::from([(
+        "AzureSignalRConnectionString".to_owned(),
+        EMULATOR_CONNECTION_STRING.to_owned(),
+    )]);
+    let mut builder = http::Request::post("/api/negotiate?negotiateVersion=1")
+        .header("host", "localhost:7071")
+        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36")
+        .header("accept", "*/*")
+        .header("content-type", "text/plain;charset=UTF-8")
+        .header("x-signalr-user-agent", "Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)")
+        .extension(BindingContext::new().with_settings(settings));
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(()).unwrap()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn case(
+    c: &mut Criterion,
+    group: &str,
+    binding: ConnectionInfoBinding,
+    request: http::Request<()>,
+    claims: Claims<'_>,
+) {
+    let key = EncodingKey::from_secret(KEY.as_bytes()).unwrap();
+    let header = Header::new(Algorithm::HS256);
+    // The two produce the same claims (the binding's token verifies with the same key).
+    let info = binding.resolve(&request).unwrap();
+    let baseline = jsonwebtoken::encode(&header, &claims, &key).unwrap();
+    assert_eq!(info.access_token.split('.').count(), 3);
+    assert_eq!(baseline.split('.').count(), 3);
+
+    let mut g = c.benchmark_group(group);
+    g.bench_function("resolve", |b| {
+        b.iter(|| black_box(binding.resolve(black_box(&request)).unwrap().to_json()))
+    });
+    g.bench_function("jsonwebtoken_encode", |b| {
+        b.iter(|| black_box(jsonwebtoken::encode(&header, black_box(&claims), &key).unwrap()))
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let now = now();
+    let claims = |user_id, copied: bool| Claims {
+        user_id,
+        email: copied.then_some("ann@example.com"),
+        name: copied.then_some("Ann Example"),
+        roles: copied.then_some(&["reader", "writer"][..]),
+        nbf: now,
+        exp: now + 3600,
+        iat: now,
+        aud: AUDIENCE,
+        iss: "azure-signalr",
+    };
+
+    case(
+        c,
+        "no_user",
+        ConnectionInfoBinding::builder("chat").build().unwrap(),
+        request(&[]),
+        claims(None, false),
+    );
+    case(
+        c,
+        "user_from_header",
+        ConnectionInfoBinding::builder("chat")
+            .user_id("{headers.x-ms-client-principal-id}")
+            .build()
+            .unwrap(),
+        request(&[("x-ms-client-principal-id", USER)]),
+        claims(Some(USER), false),
+    );
+    let token = format!("Bearer {}", id_token());
+    case(
+        c,
+        "user_and_id_token_claims",
+        ConnectionInfoBinding::builder("chat")
+            .user_id("{headers.x-ms-client-principal-id}")
+            .id_token("{headers.authorization}")
+            .claim_types(["name", "email", "roles"])
+            .build()
+            .unwrap(),
+        request(&[("x-ms-client-principal-id", USER), ("authorization", &token)]),
+        claims(Some(USER), true),
+    );
+}
+
+criterion_group! {
+    name = resolve;
+    config = Criterion::default()
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2))
+        .sample_size(50);
+    targets = benches
+}
+criterion_main!(resolve);
