@@ -43,7 +43,8 @@ struct Claims<'a> {
 
 /// An id token as an identity provider issues it: a dozen claims, three of them copied.
 fn id_token() -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"nOo3ZDrODXEK1jKWhXslHR_KXEg","typ":"JWT"}"#);
+    let header = URL_SAFE_NO_PAD
+        .encode(br#"{"alg":"RS256","kid":"nOo3ZDrODXEK1jKWhXslHR_KXEg","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(
         serde_json::json!({
             "aud": "6e74172b-be56-4843-9ff4-e66a39bb12e3",
@@ -68,10 +69,16 @@ fn request(headers: &[(&str, &str)]) -> http::Request<()> {
     )]);
     let mut builder = http::Request::post("/api/negotiate?negotiateVersion=1")
         .header("host", "localhost:7071")
-        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36")
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
+        )
         .header("accept", "*/*")
         .header("content-type", "text/plain;charset=UTF-8")
-        .header("x-signalr-user-agent", "Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)")
+        .header(
+            "x-signalr-user-agent",
+            "Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)",
+        )
         .extension(BindingContext::new().with_settings(settings));
     for (name, value) in headers {
         builder = builder.header(*name, *value);
@@ -152,7 +159,10 @@ fn benches(c: &mut Criterion) {
             .claim_types(["name", "email", "roles"])
             .build()
             .unwrap(),
-        request(&[("x-ms-client-principal-id", USER), ("authorization", &token)]),
+        request(&[
+            ("x-ms-client-principal-id", USER),
+            ("authorization", &token),
+        ]),
         claims(Some(USER), true),
     );
 }
