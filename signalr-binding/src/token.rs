@@ -64,7 +64,11 @@ pub(crate) struct TokenClaims<'a> {
 
 /// Signs `claims` with `key` into a compact JWT.
 pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
-    let mut payload = Vec::with_capacity(160 + claims.audience.len());
+    let mut payload = Vec::with_capacity(
+        160 + claims.audience.len()
+            + claims.user_id.map_or(0, |u| u.len() + 16)
+            + claims.copied.map_or(0, CopiedClaims::size_hint),
+    );
     payload.push(b'{');
     if let Some(user_id) = claims.user_id {
         write_json_string(&mut payload, USER_ID_CLAIM);

@@ -1,0 +1,179 @@
+//! Heap allocations per resolve, counted by a counting global allocator (issue 5: at most 8).
+//!
+//! Counted in the steady state: after a first resolve has parsed the connection string and
+//! prepared the key, which the binding does once per distinct value of the setting. Counts are
+//! per thread, so tests running side by side do not disturb each other. Run with
+//! `cargo test -p signalr-binding --test allocations -- --nocapture` to see the figures.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use signalr_binding::{BindingContext, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING};
+
+/// The bound the issue sets, per resolve.
+const MAX_ALLOCATIONS: usize = 8;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: a thread being torn down still allocates; just do not count it.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only a counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count();
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations (and reallocations) made on this thread by `f`.
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let value = f();
+    (ALLOCATIONS.with(Cell::get) - before, value)
+}
+
+const USER: &str = "4a1f6c3e-9d2b-4c1e-8f3a-2b7d9e0c5a11";
+
+fn id_token() -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(
+        serde_json::json!({
+            "aud": "6e74172b-be56-4843-9ff4-e66a39bb12e3",
+            "iss": "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+            "iat": 1_700_000_000u64, "nbf": 1_700_000_000u64, "exp": 1_700_003_600u64,
+            "name": "Ann Example", "email": "ann@example.com",
+            "oid": "00000000-0000-0000-66f3-3332eca7ea81",
+            "roles": ["reader", "writer"],
+            "sub": "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ", "ver": "2.0"
+        })
+        .to_string(),
+    );
+    format!("Bearer {header}.{payload}.c2lnbmF0dXJl")
+}
+
+fn cases() -> Vec<(&'static str, ConnectionInfoBinding)> {
+    vec![
+        (
+            "no user",
+            ConnectionInfoBinding::builder("chat").build().unwrap(),
+        ),
+        (
+            "user from header",
+            ConnectionInfoBinding::builder("chat")
+                .user_id("{headers.x-ms-client-principal-id}")
+                .build()
+                .unwrap(),
+        ),
+        (
+            "user plus three id-token claims",
+            ConnectionInfoBinding::builder("chat")
+                .user_id("{headers.x-ms-client-principal-id}")
+                .id_token("{headers.authorization}")
+                .claim_types(["name", "email", "roles"])
+                .build()
+                .unwrap(),
+        ),
+    ]
+}
+
+fn request(context: Option<BindingContext>) -> http::Request<()> {
+    let mut builder = http::Request::post("/api/negotiate?negotiateVersion=1")
+        .header("accept", "*/*")
+        .header("x-ms-client-principal-id", USER)
+        .header("authorization", id_token());
+    if let Some(context) = context {
+        builder = builder.extension(context);
+    }
+    builder.body(()).unwrap()
+}
+
+/// The most allocations one steady-state resolve made, and the most with `to_json` added.
+fn steady_state(binding: &ConnectionInfoBinding, request: &http::Request<()>) -> (usize, usize) {
+    // The first resolve parses the connection string and prepares the key: not counted.
+    binding.resolve(request).unwrap();
+    let (mut resolve, mut answer) = (0, 0);
+    for _ in 0..10 {
+        let (n, info) = allocations(|| binding.resolve(request).unwrap());
+        resolve = resolve.max(n);
+        let (m, json) = allocations(|| info.to_json());
+        answer = answer.max(n + m);
+        drop((info, json));
+    }
+    (resolve, answer)
+}
+
+#[test]
+fn a_steady_state_resolve_allocates_at_most_8_times() {
+    let settings = HashMap::from([(
+        "AzureSignalRConnectionString".to_owned(),
+        EMULATOR_CONNECTION_STRING.to_owned(),
+    )]);
+    let request = request(Some(BindingContext::new().with_settings(settings)));
+    for (case, binding) in cases() {
+        let (resolve, answer) = steady_state(&binding, &request);
+        println!("{case}: {resolve} allocations per resolve, {answer} with the JSON answer");
+        assert!(
+            resolve <= MAX_ALLOCATIONS,
+            "{case}: {resolve} allocations per resolve, more than {MAX_ALLOCATIONS}"
+        );
+    }
+}
+
+#[test]
+fn reading_the_connection_string_from_the_environment_adds_one_allocation() {
+    // Every test in this binary that reads the variable sets the same value; std serialises
+    // `set_var` against its own reads.
+    const SETTING: &str = "ALLOCATIONS_TEST_SIGNALR_CONNECTION_STRING";
+    // SAFETY: this binary touches the environment only through std, which locks around it.
+    unsafe { std::env::set_var(SETTING, EMULATOR_CONNECTION_STRING) };
+    let request = request(None);
+    for (case, binding) in cases() {
+        let binding = ConnectionInfoBinding::builder(binding.hub_name().to_string())
+            .connection_string_setting(SETTING);
+        let binding = match (case, binding) {
+            ("no user", b) => b,
+            ("user from header", b) => b.user_id("{headers.x-ms-client-principal-id}"),
+            (_, b) => b
+                .user_id("{headers.x-ms-client-principal-id}")
+                .id_token("{headers.authorization}")
+                .claim_types(["name", "email", "roles"]),
+        }
+        .build()
+        .unwrap();
+        let (resolve, answer) = steady_state(&binding, &request);
+        println!(
+            "{case}, connection string from the environment: {resolve} allocations per resolve, {answer} with the JSON answer"
+        );
+        assert!(
+            resolve <= MAX_ALLOCATIONS + 1,
+            "{case}: {resolve} allocations per resolve from the environment"
+        );
+    }
+}
