@@ -16,6 +16,7 @@ use http::header::CONTENT_TYPE;
 
 use crate::connection_info::SignalRConnectionInfo;
 use crate::error::BindingError;
+use crate::response::FromBindingError;
 
 /// `200 OK` with the JSON answer `{"url":"...","accessToken":"..."}`.
 impl IntoResponse for SignalRConnectionInfo {
@@ -24,10 +25,12 @@ impl IntoResponse for SignalRConnectionInfo {
     }
 }
 
-/// The error's [status](BindingError::status) with its [JSON body](BindingError::to_json).
+/// The error's [status](BindingError::status) with its [JSON body](BindingError::to_json) (and
+/// the [`WWW-Authenticate`](BindingError::www_authenticate) challenge of a 401), as
+/// [`FromBindingError`] answers for any `http::Response`.
 impl IntoResponse for BindingError {
     fn into_response(self) -> Response {
-        json_response(self.status(), self.to_json())
+        Response::from_binding_error(self)
     }
 }
 

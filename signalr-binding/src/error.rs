@@ -3,7 +3,7 @@
 //!
 //! Neither ever holds an access key, a connection string or a minted token.
 
-use http::StatusCode;
+use http::{HeaderValue, StatusCode};
 use signalr_binding_expression::{HubNameError, TemplateError};
 
 use crate::claims::IdTokenError;
@@ -183,6 +183,29 @@ impl BindingError {
     /// Whether the request (rather than the deployment) is at fault: a 4xx status.
     pub fn is_client_error(&self) -> bool {
         self.status().is_client_error()
+    }
+
+    /// The `WWW-Authenticate` header a 401 answer carries (RFC 7235 requires one), per
+    /// RFC 6750: `Bearer error="invalid_token", error_description="..."`. `None` for every
+    /// other error.
+    ///
+    /// ```
+    /// use signalr_binding::{BindingError, IdTokenRejection};
+    ///
+    /// let error = BindingError::IdTokenRejected(IdTokenRejection::Expired);
+    /// let header = error.www_authenticate().unwrap();
+    /// assert!(header.to_str().unwrap().starts_with(r#"Bearer error="invalid_token""#));
+    /// assert!(BindingError::MissingQuery { key: "k".into() }.www_authenticate().is_none());
+    /// ```
+    pub fn www_authenticate(&self) -> Option<HeaderValue> {
+        let Self::IdTokenRejected(rejection) = self else {
+            return None;
+        };
+        // The descriptions are fixed ASCII texts without `"` or `\`, so they fit a quoted string.
+        HeaderValue::from_str(&format!(
+            r#"Bearer error="invalid_token", error_description="the id token was rejected: {rejection}""#
+        ))
+        .ok()
     }
 
     /// The JSON body a negotiate endpoint answers with:

@@ -9,7 +9,8 @@ use crate::error::BindingError;
 /// Implemented for:
 /// - `Result<T, E>` where `E: From<BindingError>`: returns `Err`;
 /// - `http::Response<B>` where `B: From<String>`: the error's status and JSON body
-///   ([`BindingError::to_json`]).
+///   ([`BindingError::to_json`]), and for a rejected id token (401) the
+///   [`WWW-Authenticate`](BindingError::www_authenticate) challenge.
 ///
 /// Implement it for your own return types to opt them in.
 #[diagnostic::on_unimplemented(
@@ -37,6 +38,11 @@ impl<B: From<String>> FromBindingError for http::Response<B> {
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/json"),
         );
+        if let Some(challenge) = error.www_authenticate() {
+            response
+                .headers_mut()
+                .insert(http::header::WWW_AUTHENTICATE, challenge);
+        }
         response
     }
 }
@@ -55,6 +61,22 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
         assert_eq!(body["error"]["code"], "missing_header");
         assert_eq!(body["error"]["status"], 400);
+    }
+
+    #[test]
+    fn a_rejected_id_token_answers_401_with_a_bearer_challenge() {
+        let error = BindingError::IdTokenRejected(crate::IdTokenRejection::Signature);
+        let response = http::Response::<String>::from_binding_error(error);
+        assert_eq!(response.status(), http::StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            "Bearer error=\"invalid_token\", error_description=\"the id token was rejected: \
+             its signature does not verify with the configured key\""
+        );
+        let other = http::Response::<String>::from_binding_error(BindingError::MissingHeader {
+            name: "x-a".into(),
+        });
+        assert!(!other.headers().contains_key("www-authenticate"));
     }
 
     #[test]
