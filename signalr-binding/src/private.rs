@@ -13,6 +13,21 @@
 //!     lifetime: __private::DEFAULT_TOKEN_LIFETIME, // or __private::Duration::from_secs(N)
 //! });
 //! ```
+//!
+//! With a key argument (`id_token_rsa_key = "%NAME%"`, ...) the binding verifies the id token:
+//!
+//! ```ignore
+//! static BINDING: __private::Binding = __private::Binding::from_static_verified(
+//!     __private::Properties { /* as above */ },
+//!     __private::IdTokenVerification::from_static(
+//!         __private::VerificationKey::RsaPem(__private::Cow::Borrowed("NAME")),
+//!         &[__private::JwtAlgorithm::RS256], // `&[]`: the key kind's algorithms
+//!         Some("https://issuer.example/"),   // or None
+//!         None,                              // the audience, or Some("...")
+//!         __private::DEFAULT_LEEWAY,         // or __private::Duration::from_secs(N)
+//!     ),
+//! );
+//! ```
 
 pub use std::borrow::Cow;
 
@@ -25,7 +40,7 @@ pub use crate::connection_info::{FromConnectionInfo, SignalRConnectionInfo};
 pub use crate::error::BindingError;
 pub use crate::request::BindingRequest;
 pub use crate::response::FromBindingError;
-pub use crate::verification::{IdTokenVerification, JwtAlgorithm, VerificationKey};
+pub use crate::verification::{DEFAULT_LEEWAY, IdTokenVerification, JwtAlgorithm, VerificationKey};
 
 /// Resolves `binding` for `request`.
 #[inline]
