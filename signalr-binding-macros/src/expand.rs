@@ -494,7 +494,8 @@ fn request_call(param: &Param<'_>, binding: &Ident) -> TokenStream {
     }
 }
 
-/// `Binding::from_static(Properties { ... })`.
+/// `Binding::from_static(Properties { ... })`, or with a key
+/// `Binding::from_static_verified(Properties { ... }, IdTokenVerification::from_static(...))`.
 fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
     let hub = template_tokens(&hub_name.template);
     let setting = args.connection_string_setting.as_ref().map_or_else(
@@ -522,18 +523,69 @@ fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
         }
         None => quote!(::signalr_binding::__private::DEFAULT_TOKEN_LIFETIME),
     };
-    quote! {
-        ::signalr_binding::__private::Binding::from_static(
-            ::signalr_binding::__private::Properties {
-                hub_name: #hub,
-                connection_string_setting: ::signalr_binding::__private::Cow::Borrowed(#setting),
-                user_id: #user_id,
-                id_token: #id_token,
-                claim_types: ::signalr_binding::__private::Cow::Borrowed(&[
-                    #(::signalr_binding::__private::Cow::Borrowed(#claims)),*
-                ]),
-                lifetime: #lifetime,
+    let properties = quote! {
+        ::signalr_binding::__private::Properties {
+            hub_name: #hub,
+            connection_string_setting: ::signalr_binding::__private::Cow::Borrowed(#setting),
+            user_id: #user_id,
+            id_token: #id_token,
+            claim_types: ::signalr_binding::__private::Cow::Borrowed(&[
+                #(::signalr_binding::__private::Cow::Borrowed(#claims)),*
+            ]),
+            lifetime: #lifetime,
+        }
+    };
+    match &args.verification_key {
+        Some(key) => {
+            let verification = verification_tokens(args, key);
+            quote! {
+                ::signalr_binding::__private::Binding::from_static_verified(
+                    #properties,
+                    #verification
+                )
             }
+        }
+        None => quote! {
+            ::signalr_binding::__private::Binding::from_static(#properties)
+        },
+    }
+}
+
+/// `IdTokenVerification::from_static(key, &[algorithms], issuer, audience, leeway)`, all
+/// `const`. No algorithms means the key kind's defaults.
+fn verification_tokens(args: &Args, key: &args::VerificationKeyArg) -> TokenStream {
+    let variant = Ident::new(key.kind.variant(), Span::call_site());
+    let setting = &key.setting;
+    let algorithms = args
+        .id_token_algorithms
+        .iter()
+        .flat_map(|algorithms| &algorithms.names)
+        .map(|(name, _)| Ident::new(name, Span::call_site()));
+    let optional = |value: &Option<LitStr>| match value {
+        Some(literal) => {
+            let text = literal.value();
+            quote!(::core::option::Option::Some(#text))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let issuer = optional(&args.id_token_issuer);
+    let audience = optional(&args.id_token_audience);
+    let leeway = match args.id_token_leeway_secs {
+        Some(seconds) => {
+            let seconds = proc_macro2::Literal::u64_suffixed(seconds);
+            quote!(::signalr_binding::__private::Duration::from_secs(#seconds))
+        }
+        None => quote!(::signalr_binding::__private::DEFAULT_LEEWAY),
+    };
+    quote! {
+        ::signalr_binding::__private::IdTokenVerification::from_static(
+            ::signalr_binding::__private::VerificationKey::#variant(
+                ::signalr_binding::__private::Cow::Borrowed(#setting)
+            ),
+            &[#(::signalr_binding::__private::JwtAlgorithm::#algorithms),*],
+            #issuer,
+            #audience,
+            #leeway,
         )
     }
 }
@@ -668,6 +720,69 @@ mod tests {
         assert_eq!(out.matches("compile_error").count(), 4, "{out}");
         // `hubName` already suggests `hub_name`: no second "missing `hub_name`" error.
         assert!(!out.contains("missing `hub_name`"), "{out}");
+    }
+
+    #[test]
+    fn a_key_emits_the_verified_binding() {
+        let item = quote!(
+            fn f(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<(), E> {
+                Ok(())
+            }
+        );
+        let out = run(
+            quote!(
+                hub_name = "chat",
+                id_token = "{headers.authorization}",
+                id_token_rsa_key = "%RSA_KEY%",
+                id_token_algorithms = ["RS256", "PS512"],
+                id_token_issuer = "https://issuer"
+            ),
+            item.clone(),
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("Binding :: from_static_verified ("), "{out}");
+        assert!(
+            out.contains(
+                "VerificationKey :: RsaPem (:: signalr_binding :: __private :: Cow :: Borrowed \
+                 (\"RSA_KEY\"))"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "& [:: signalr_binding :: __private :: JwtAlgorithm :: RS256 , :: \
+                 signalr_binding :: __private :: JwtAlgorithm :: PS512]"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                ":: core :: option :: Option :: Some (\"https://issuer\") , :: core :: option \
+                 :: Option :: None , :: signalr_binding :: __private :: DEFAULT_LEEWAY ,"
+            ),
+            "{out}"
+        );
+
+        // No algorithms: `&[]`, the key kind's defaults; a leeway in seconds.
+        let out = run(
+            quote!(
+                hub_name = "chat",
+                id_token = "{headers.authorization}",
+                id_token_hmac_secret = "%SECRET%",
+                id_token_leeway_secs = 0
+            ),
+            item.clone(),
+        );
+        assert!(
+            out.contains("HmacSecret (:: signalr_binding :: __private :: Cow :: Borrowed (\"SECRET\")) , & [] ,"),
+            "{out}"
+        );
+        assert!(out.contains("Duration :: from_secs (0u64) ,"), "{out}");
+
+        // Without a key, the unverified form.
+        let out = run(quote!(hub_name = "chat"), item);
+        assert!(out.contains("Binding :: from_static ("), "{out}");
+        assert!(!out.contains("IdTokenVerification"), "{out}");
     }
 
     #[test]

@@ -1,0 +1,14 @@
+use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
+
+#[signalr_connection_info(
+    hub_name = "chat",
+    id_token = "{headers.authorization}",
+    id_token_ec_key = "%ID_TOKEN_EC_KEY%",
+    id_token_algorithms = []
+)]
+fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+    let _ = req;
+    Ok(info.url)
+}
+
+fn main() {}
