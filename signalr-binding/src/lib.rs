@@ -77,6 +77,50 @@
 //! connection's identity or another service claim: reserved types and any type starting with
 //! `asrs.` are renamed `asrs.u.TYPE` (Azure renames only the reserved types).
 //!
+//! The attribute verifies with one of `id_token_hmac_secret`, `id_token_rsa_key`,
+//! `id_token_ec_key` or `id_token_jwks`, each naming the setting that holds the key as
+//! `"%NAME%"`, and optionally `id_token_algorithms`, `id_token_issuer`, `id_token_audience`
+//! and `id_token_leeway_secs` (see [`signalr_connection_info`]):
+//!
+//! ```
+//! use signalr_binding::{signalr_connection_info, BindingContext, BindingError, SignalRConnectionInfo};
+//!
+//! #[signalr_connection_info(
+//!     hub_name = "chat",
+//!     id_token = "{headers.authorization}",
+//!     claim_type_list = ["name"],
+//!     id_token_hmac_secret = "%ID_TOKEN_SECRET%",
+//!     id_token_audience = "my-app",
+//! )]
+//! fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+//!     Ok(info.to_json())
+//! }
+//!
+//! let context = BindingContext::new().with_settings(|name: &str| match name {
+//!     "AzureSignalRConnectionString" => Some(signalr_binding::EMULATOR_CONNECTION_STRING.to_owned()),
+//!     "ID_TOKEN_SECRET" => Some("a secret from the app settings".to_owned()),
+//!     _ => None,
+//! });
+//! let sign = |secret: &[u8]| {
+//!     let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 600;
+//!     let claims = serde_json::json!({"name": "Ann", "aud": "my-app", "exp": exp});
+//!     let key = jsonwebtoken::EncodingKey::from_secret(secret).unwrap();
+//!     jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
+//! };
+//! let with_token = |token: String| {
+//!     http::Request::builder()
+//!         .header("authorization", format!("Bearer {token}"))
+//!         .extension(context.clone())
+//!         .body(())
+//! };
+//!
+//! assert!(negotiate(&with_token(sign(b"a secret from the app settings"))?).is_ok());
+//! // A token signed with another key never reaches the body.
+//! let error = negotiate(&with_token(sign(b"a guess"))?).unwrap_err();
+//! assert_eq!(error.status(), 401);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Crate features
 //!
 //! - `axum`: [`SignalRConnectionInfo`] and [`BindingError`] implement `axum`'s
