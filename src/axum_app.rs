@@ -13,6 +13,10 @@
 //! With the `axum` feature of `signalr-binding`, both [`SignalRConnectionInfo`] and
 //! [`BindingError`] are axum responses: `200` with `{"url":...,"accessToken":...}`, or the
 //! error's status (`400` for a request without the user-id header) with a JSON body.
+//!
+//! The router also serves `GET`/`POST /api/ping`, a fixed `pong`: the trivial route that the
+//! HTTP benchmark (`benches/http/run.sh`) compares the negotiate endpoint with, through the
+//! same layers.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -43,6 +47,16 @@ pub async fn negotiate(
     // The URL is not a secret; the access token is, and is never logged.
     tracing::info!(url = %info.url, method = %request.method(), "connection info issued");
     Ok(info)
+}
+
+/// The path of the trivial route: same server, same layers, no binding.
+pub const PING_PATH: &str = "/api/ping";
+
+/// `GET` or `POST /api/ping`: a fixed short body. The baseline of the HTTP benchmark, so that
+/// the cost of the negotiate endpoint can be told apart from the cost of the server and its
+/// layers.
+pub async fn ping() -> &'static str {
+    "pong\n"
 }
 
 /// A binding failure, logged when it happens and answered as the binding error's response.
@@ -108,11 +122,12 @@ pub fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     })
 }
 
-/// The application: `GET`/`POST /api/negotiate`, CORS when configured, request tracing, and
-/// the settings every request resolves with.
+/// The application: `GET`/`POST /api/negotiate` and `/api/ping`, CORS when configured, request
+/// tracing, and the settings every request resolves with.
 pub fn router(settings: &ExampleSettings, cors_origins: &[String]) -> Router {
     let mut router = Router::new()
         .route(NEGOTIATE_PATH, get(negotiate).post(negotiate))
+        .route(PING_PATH, get(ping).post(ping))
         .fallback(not_found);
     if let Some(cors) = cors_layer(cors_origins) {
         router = router.layer(cors);
@@ -157,4 +172,18 @@ pub async fn serve(
     axum::serve(listener, router(&settings, &options.cors_origins))
         .with_graceful_shutdown(startup::shutdown_signal())
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    #[tokio::test]
+    async fn ping_answers_a_fixed_body() {
+        let response = ping().await.into_response();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&body[..], b"pong\n");
+    }
 }
