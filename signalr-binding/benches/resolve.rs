@@ -5,7 +5,7 @@
 //! [`SignalRConnectionInfo::to_json`]) and `jsonwebtoken_encode` is one
 //! `jsonwebtoken::encode` call with a cached `EncodingKey` on the same claims. Only the ratio
 //! of the two, measured in the same run, means anything; print it with
-//! `signalr-binding/benches/report.sh` after `cargo bench -p signalr-binding --bench resolve`.
+//! `signalr-binding/benches/report.py` after `cargo bench -p signalr-binding --bench resolve`.
 
 use std::collections::HashMap;
 use std::hint::black_box;
