@@ -9,8 +9,6 @@
 
 use std::borrow::Cow;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
@@ -221,8 +219,10 @@ fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
             reason: "it does not have three `.`-separated segments",
         });
     };
-    URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
+    // base64-simd: the payload is most of an id token, and decoding it the largest fixed cost
+    // of copying claims after parsing.
+    base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(payload.trim_end_matches('='))
         .map_err(|_| IdTokenError::Malformed {
             reason: "its payload is not base64url",
         })
@@ -261,6 +261,8 @@ fn write_json_value(out: &mut Vec<u8>, value: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::json;
 
     fn jwt(payload: &Value) -> String {

@@ -7,8 +7,6 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -99,12 +97,12 @@ pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
     let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
     token.push_str(HEADER_SEGMENT);
     token.push('.');
-    URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
+    base64_simd::URL_SAFE_NO_PAD.encode_append(&payload, &mut token);
     let mut mac = key.mac.clone();
     mac.update(token.as_bytes());
     let signature = mac.finalize().into_bytes();
     token.push('.');
-    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+    base64_simd::URL_SAFE_NO_PAD.encode_append(signature, &mut token);
     token
 }
 
@@ -112,6 +110,8 @@ pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
 mod tests {
     use super::*;
     use crate::connection_string::{ConnectionString, Credential};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use jsonwebtoken::{Algorithm, DecodingKey, Validation};
     use serde_json::Value;
 
