@@ -568,75 +568,117 @@ fn setting_name(value: &Expr, errors: &mut Errors) -> Option<LitStr> {
 
 /// `claim_type_list = ["a", "b"]`.
 fn claim_types(value: &Expr, errors: &mut Errors) -> Option<ClaimTypes> {
-    let Expr::Array(array) = value else {
-        let hint = match value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) => {
-                let items = literal
-                    .value()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|item| !item.is_empty())
-                    .map(|item| format!("\"{item}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("write `claim_type_list = [{items}]`")
-            }
-            _ => "write `claim_type_list = [\"name\", \"email\"]`".to_owned(),
-        };
-        errors.spanned(
-            value,
-            format!(
-                "`claim_type_list` takes an array of string literals, found {}: {hint}",
-                describe(value)
-            ),
-        );
-        return None;
-    };
+    let list = StringList::parse(
+        value,
+        "claim_type_list",
+        r#"["name", "email"]"#,
+        "the claim type",
+        "email",
+        errors,
+    )?;
     let mut types: Vec<String> = Vec::new();
-    let mut ok = true;
-    for element in &array.elems {
-        let element = unwrap_groups(element);
-        match element {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) => {
-                let claim = literal.value();
-                if claim.is_empty() {
-                    errors.spanned(
-                        literal,
-                        "empty claim type in `claim_type_list`: write the claim's type, like \"email\"",
-                    );
-                    ok = false;
-                } else if types.contains(&claim) {
-                    errors.spanned(
-                        literal,
-                        format!("claim type \"{claim}\" is listed twice in `claim_type_list`; remove one"),
-                    );
-                    ok = false;
-                } else {
-                    types.push(claim);
-                }
-            }
-            other => {
-                errors.spanned(
-                    other,
-                    format!(
-                        "`claim_type_list` holds string literals, found {}: write the claim type in quotes, like \"email\"",
-                        describe(other)
-                    ),
-                );
-                ok = false;
-            }
+    let mut ok = list.complete;
+    for literal in list.literals {
+        let claim = literal.value();
+        if claim.is_empty() {
+            errors.spanned(
+                literal,
+                "empty claim type in `claim_type_list`: write the claim's type, like \"email\"",
+            );
+            ok = false;
+        } else if types.contains(&claim) {
+            errors.spanned(
+                literal,
+                format!("claim type \"{claim}\" is listed twice in `claim_type_list`; remove one"),
+            );
+            ok = false;
+        } else {
+            types.push(claim);
         }
     }
     ok.then(|| ClaimTypes {
-        span: array.span(),
+        span: list.array.span(),
         types,
     })
+}
+
+/// The value of an argument that takes an array of string literals (`key = ["a", "b"]`), with
+/// a spanned error for a value that is not an array and for each element that is not a string
+/// literal.
+struct StringList<'a> {
+    array: &'a syn::ExprArray,
+    /// The elements that are string literals.
+    literals: Vec<&'a LitStr>,
+    /// Whether every element is one.
+    complete: bool,
+}
+
+impl<'a> StringList<'a> {
+    /// `example` is a whole array for the hint (`["RS256"]`); `element` and `element_example`
+    /// name one element (`the algorithm's name`, `RS256`).
+    fn parse(
+        value: &'a Expr,
+        key: &str,
+        example: &str,
+        element: &str,
+        element_example: &str,
+        errors: &mut Errors,
+    ) -> Option<Self> {
+        let Expr::Array(array) = value else {
+            let hint = match value {
+                // `key = "a, b"`: show the same items as an array.
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(literal),
+                    ..
+                }) => {
+                    let items = literal
+                        .value()
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|item| !item.is_empty())
+                        .map(|item| format!("\"{item}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("write `{key} = [{items}]`")
+                }
+                _ => format!("write `{key} = {example}`"),
+            };
+            errors.spanned(
+                value,
+                format!(
+                    "`{key}` takes an array of string literals, found {}: {hint}",
+                    describe(value)
+                ),
+            );
+            return None;
+        };
+        let mut literals = Vec::new();
+        let mut complete = true;
+        for element_expr in &array.elems {
+            match unwrap_groups(element_expr) {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(literal),
+                    ..
+                }) => literals.push(literal),
+                other => {
+                    errors.spanned(
+                        other,
+                        format!(
+                            "`{key}` holds string literals, found {}: write {element} in quotes, \
+                             like \"{element_example}\"",
+                            describe(other)
+                        ),
+                    );
+                    complete = false;
+                }
+            }
+        }
+        Some(Self {
+            array,
+            literals,
+            complete,
+        })
+    }
 }
 
 /// `lifetime_secs = N`, N > 0.
@@ -749,36 +791,17 @@ fn verification_key(
 
 /// `id_token_algorithms = ["RS256", ...]`.
 fn algorithms(value: &Expr, errors: &mut Errors) -> Option<Algorithms> {
-    let Expr::Array(array) = value else {
-        let hint = match value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(literal),
-                ..
-            }) => {
-                let items = literal
-                    .value()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|item| !item.is_empty())
-                    .map(|item| format!("\"{item}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("write `id_token_algorithms = [{items}]`")
-            }
-            _ => "write `id_token_algorithms = [\"RS256\"]`".to_owned(),
-        };
+    let list = StringList::parse(
+        value,
+        "id_token_algorithms",
+        r#"["RS256"]"#,
+        "the algorithm's name",
+        "RS256",
+        errors,
+    )?;
+    if list.array.elems.is_empty() {
         errors.spanned(
-            value,
-            format!(
-                "`id_token_algorithms` takes an array of string literals, found {}: {hint}",
-                describe(value)
-            ),
-        );
-        return None;
-    };
-    if array.elems.is_empty() {
-        errors.spanned(
-            array,
+            list.array,
             "`id_token_algorithms` is empty, so no token could verify: list the algorithms your \
              identity provider signs with, like `[\"RS256\"]`, or leave the argument out to allow \
              every algorithm the key can verify",
@@ -786,23 +809,7 @@ fn algorithms(value: &Expr, errors: &mut Errors) -> Option<Algorithms> {
         return None;
     }
     let mut names: Vec<(&'static str, LitStr)> = Vec::new();
-    for element in &array.elems {
-        let element = unwrap_groups(element);
-        let Expr::Lit(ExprLit {
-            lit: Lit::Str(literal),
-            ..
-        }) = element
-        else {
-            errors.spanned(
-                element,
-                format!(
-                    "`id_token_algorithms` holds string literals, found {}: write the \
-                     algorithm's name in quotes, like \"RS256\"",
-                    describe(element)
-                ),
-            );
-            continue;
-        };
+    for literal in list.literals {
         match algorithm(&literal.value()) {
             Ok(name) if names.iter().any(|(listed, _)| *listed == name) => errors.spanned(
                 literal,
