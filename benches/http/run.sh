@@ -10,6 +10,7 @@
 #   axum-negotiate     the example's `/api/negotiate` (#[signalr_connection_info])
 #   node-hmac          node-hmac.js: `http` module, token built by hand, one createHmac per request
 #   node-jsonwebtoken  node-jsonwebtoken.js: `http` module, `jwt.sign` per request
+#   (both peers share peer.js: connection string parsed once, route, header, JSON answer)
 #
 # Every server runs pinned to the same one core (SERVER_CPU) and wrk to another (WRK_CPU), so each
 # server gets exactly one core (tokio sizes its worker pool from the affinity mask: one worker)
