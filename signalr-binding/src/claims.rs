@@ -69,7 +69,7 @@ impl IdTokenError {
     }
 }
 
-mod stream;
+mod scan;
 
 /// Claims to add to an access token, grouped by type in first-seen order.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -97,7 +97,7 @@ impl CopiedClaims {
         // The fast path copies the wanted claims while reading the JSON, with no `Value` built
         // and the rest skipped; anything it does not handle (a JSON error, a duplicate or
         // nested object, too many claims) is left to the general path, which decides.
-        if let Some(copied) = stream::copy(&json, claim_types.clone()) {
+        if let Some(copied) = scan::copy(&json, claim_types.clone()) {
             return Ok(copied);
         }
         Self::from_payload(parse_payload(&json)?, claim_types)
