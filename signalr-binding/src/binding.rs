@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, UNIX_EPOCH};
 
+use http::HeaderName;
 use signalr_binding_expression::{Part, Template, validate_hub_name};
 
 use crate::claims::CopiedClaims;
@@ -44,6 +45,9 @@ pub const MAX_USER_ID_LEN: usize = 1024;
 pub struct ConnectionInfoBinding {
     properties: Properties,
     prepared: RwLock<Option<Arc<Prepared>>>,
+    /// The header names the templates read, made into `HeaderName`s once: looking a header up
+    /// by `&str` parses the name on every request.
+    header_names: OnceLock<Box<[HeaderName]>>,
     verification: Option<IdTokenVerification>,
     verifier: VerifierCache,
 }
@@ -123,6 +127,7 @@ impl ConnectionInfoBinding {
         Self {
             properties,
             prepared: RwLock::new(None),
+            header_names: OnceLock::new(),
             verification: None,
             verifier: VerifierCache::new(),
         }
@@ -138,6 +143,7 @@ impl ConnectionInfoBinding {
         Self {
             properties,
             prepared: RwLock::new(None),
+            header_names: OnceLock::new(),
             verification: Some(verification),
             verifier: VerifierCache::new(),
         }
@@ -238,7 +244,12 @@ impl ConnectionInfoBinding {
                 literal_audience.as_str()
             }
             None => {
-                let hub = render(&self.properties.hub_name, request, settings)?;
+                let hub = render(
+                    &self.properties.hub_name,
+                    request,
+                    settings,
+                    self.header_names(),
+                )?;
                 validate_hub_name(&hub).map_err(|source| BindingError::InvalidHubName {
                     hub: hub.to_string(),
                     source,
@@ -251,7 +262,12 @@ impl ConnectionInfoBinding {
         };
 
         let user_id = match &self.properties.user_id {
-            Some(template) => Some(check_user_id(render(template, request, settings)?)?),
+            Some(template) => Some(check_user_id(render(
+                template,
+                request,
+                settings,
+                self.header_names(),
+            )?)?),
             None => None,
         };
         let now = clock
@@ -262,13 +278,13 @@ impl ConnectionInfoBinding {
         let copied = match (&self.properties.id_token, &self.verification) {
             // With verification, the token is checked even when no claim is copied.
             (Some(template), Some(verification)) => {
-                let id_token = render(template, request, settings)?;
+                let id_token = render(template, request, settings, self.header_names())?;
                 let claims =
                     verification::verify(verification, &self.verifier, settings, &id_token, now)?;
                 Some(CopiedClaims::from_payload(claims, claim_types)?)
             }
             (Some(template), None) if !self.properties.claim_types.is_empty() => {
-                let id_token = render(template, request, settings)?;
+                let id_token = render(template, request, settings, self.header_names())?;
                 Some(CopiedClaims::from_id_token(&id_token, claim_types)?)
             }
             _ => None,
@@ -289,6 +305,33 @@ impl ConnectionInfoBinding {
             });
         }
         Ok(SignalRConnectionInfo { url, access_token })
+    }
+
+    /// The header names the binding's templates read, as `HeaderName`s, made on first use.
+    fn header_names(&self) -> &[HeaderName] {
+        self.header_names.get_or_init(|| {
+            let properties = &self.properties;
+            let mut names: Vec<HeaderName> = Vec::new();
+            let templates = [&properties.hub_name]
+                .into_iter()
+                .chain(&properties.user_id)
+                .chain(&properties.id_token);
+            for template in templates {
+                let Template::Parts(parts) = template else {
+                    continue;
+                };
+                for part in parts.iter() {
+                    // A name `http` refuses stays a string: its lookup finds nothing, as before.
+                    if let Part::Header(name) = part
+                        && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
+                        && !names.contains(&name)
+                    {
+                        names.push(name);
+                    }
+                }
+            }
+            names.into_boxed_slice()
+        })
     }
 
     /// The prepared connection for the setting's current value, made once per distinct value.
@@ -313,17 +356,22 @@ impl ConnectionInfoBinding {
     }
 }
 
-/// Renders `template` from the request and settings.
+/// Renders `template` from the request and settings; `header_names` are its header names,
+/// made ready to look up.
 fn render<'a>(
     template: &'a Template,
     request: Option<&'a dyn BindingRequest>,
     settings: &'a dyn Settings,
+    header_names: &[HeaderName],
 ) -> Result<Cow<'a, str>, BindingError> {
     let part = |part: &'a Part| -> Result<Cow<'a, str>, BindingError> {
         match part {
             Part::Literal(text) => Ok(Cow::Borrowed(&**text)),
             Part::Header(name) => match request {
-                Some(request) => request::header(request, name),
+                Some(request) => {
+                    let prepared = header_names.iter().find(|h| h.as_str() == &**name);
+                    request::header(request, name, prepared)
+                }
                 None => Err(BindingError::MissingHeader {
                     name: name.to_string(),
                 }),
@@ -365,12 +413,24 @@ fn check_user_id(user_id: Cow<'_, str>) -> Result<Cow<'_, str>, BindingError> {
             reason: "it is longer than 1024 bytes",
         });
     }
-    if user_id.chars().any(char::is_control) {
+    if has_control_character(&user_id) {
         return Err(BindingError::InvalidUserId {
             reason: "it contains control characters",
         });
     }
     Ok(user_id)
+}
+
+/// Whether `text` has a control character (Unicode category Cc: U+0000 to U+001F and
+/// U+007F to U+009F). An ASCII text, the usual user id, is checked in one pass with no early
+/// exit, which the compiler vectorises.
+fn has_control_character(text: &str) -> bool {
+    let (control, non_ascii) = text
+        .bytes()
+        .fold((false, false), |(control, non_ascii), b| {
+            (control | (b < 0x20) | (b == 0x7f), non_ascii | (b >= 0x80))
+        });
+    control || (non_ascii && text.chars().any(char::is_control))
 }
 
 impl fmt::Debug for ConnectionInfoBinding {
@@ -410,6 +470,7 @@ impl Clone for ConnectionInfoBinding {
         Self {
             properties: self.properties.clone(),
             prepared: RwLock::new(prepared.clone()),
+            header_names: self.header_names.clone(),
             verification: self.verification.clone(),
             verifier: self.verifier.clone(),
         }
@@ -561,6 +622,18 @@ mod tests {
     use std::collections::HashMap;
 
     const CS: &str = crate::EMULATOR_CONNECTION_STRING;
+
+    proptest::proptest! {
+        #[test]
+        fn control_characters_are_found_as_char_is_control_finds_them(
+            text in "\\PC{0,12}|[\\x00-\\x{a0}]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(
+                has_control_character(&text),
+                text.chars().any(char::is_control)
+            );
+        }
+    }
 
     #[test]
     fn the_connection_string_is_prepared_once_per_distinct_value() {

@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 
 use http::StatusCode;
+
+use crate::json;
 use serde_json::{Map, Value};
 
 /// The largest id token read, in bytes.
@@ -165,7 +167,7 @@ impl CopiedClaims {
     pub(crate) fn write_members(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.members);
         for (claim_type, value) in &self.claims {
-            write_json_string(out, claim_type);
+            json::write_string(out, claim_type);
             out.push(b':');
             match value {
                 ClaimValue::One(value) => write_json_value(out, value),
@@ -208,23 +210,30 @@ fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
         });
     }
     let token = strip_bearer(id_token.trim());
-    let mut segments = token.split('.');
-    let (Some(_header), Some(payload), Some(_signature), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
-        return Err(IdTokenError::Malformed {
-            reason: "it does not have three `.`-separated segments",
-        });
+    let three_segments = IdTokenError::Malformed {
+        reason: "it does not have three `.`-separated segments",
     };
+    // The header and the signature are short, the payload long: find the first and the last
+    // `.` from their ends, and let the decoder refuse a `.` in between.
+    let (Some(first), Some(last)) = (token.find('.'), token.rfind('.')) else {
+        return Err(three_segments);
+    };
+    if first == last {
+        return Err(three_segments);
+    }
+    let payload = &token[first + 1..last];
     // base64-simd: the payload is most of an id token, and decoding it the largest fixed cost
     // of copying claims after parsing.
     base64_simd::URL_SAFE_NO_PAD
         .decode_to_vec(payload.trim_end_matches('='))
-        .map_err(|_| IdTokenError::Malformed {
-            reason: "its payload is not base64url",
+        .map_err(|_| {
+            if payload.contains('.') {
+                three_segments
+            } else {
+                IdTokenError::Malformed {
+                    reason: "its payload is not base64url",
+                }
+            }
         })
 }
 
@@ -247,11 +256,6 @@ pub(crate) fn strip_bearer(token: &str) -> &str {
         Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => token[7..].trim_start(),
         _ => token,
     }
-}
-
-/// Writes `text` as a JSON string.
-pub(crate) fn write_json_string(out: &mut Vec<u8>, text: &str) {
-    serde_json::to_writer(&mut *out, text).expect("writing JSON to a Vec cannot fail");
 }
 
 fn write_json_value(out: &mut Vec<u8>, value: &Value) {
@@ -359,6 +363,9 @@ mod tests {
             ("", "three"),
             ("a.b", "three"),
             ("a.b.c.d", "three"),
+            ("h.e30.s.x", "three"),
+            ("a..b.c", "three"),
+            ("..", "not JSON"),
             ("a.!!!.c", "base64url"),
             (not_object.as_str(), "JSON object"),
             (not_json.as_str(), "not JSON"),

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::json;
+
 /// What a SignalR client needs to connect: the service's client URL and a short-lived access
 /// token for it.
 ///
@@ -25,26 +27,11 @@ impl SignalRConnectionInfo {
         // call, and the same bytes `serde_json::to_string(self)` gives.
         let mut json = String::with_capacity(self.url.len() + self.access_token.len() + 27);
         json.push_str("{\"url\":");
-        push_json_string(&mut json, &self.url);
+        json::write_string(&mut json, &self.url);
         json.push_str(",\"accessToken\":");
-        push_json_string(&mut json, &self.access_token);
+        json::write_string(&mut json, &self.access_token);
         json.push('}');
         json
-    }
-}
-
-/// Appends `text` as a JSON string. URLs and tokens need no escaping, so the check is one pass
-/// with no early exit (which the compiler vectorises); anything else goes through serde_json.
-fn push_json_string(out: &mut String, text: &str) {
-    let needs_escape = text.bytes().fold(false, |found, b| {
-        found | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if needs_escape {
-        out.push_str(&serde_json::to_string(text).expect("a string always serialises"));
-    } else {
-        out.push('"');
-        out.push_str(text);
-        out.push('"');
     }
 }
 

@@ -136,6 +136,7 @@ mod connection_info;
 mod connection_string;
 mod error;
 mod function_json;
+mod json;
 mod request;
 mod response;
 mod settings;

@@ -10,8 +10,9 @@ use std::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::claims::{CopiedClaims, write_json_string};
+use crate::claims::CopiedClaims;
 use crate::connection_string::AccessKey;
+use crate::json;
 
 /// base64url of `{"alg":"HS256","typ":"JWT"}`.
 const HEADER_SEGMENT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
@@ -69,9 +70,9 @@ pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
     );
     payload.push(b'{');
     if let Some(user_id) = claims.user_id {
-        write_json_string(&mut payload, USER_ID_CLAIM);
+        json::write_string(&mut payload, USER_ID_CLAIM);
         payload.push(b':');
-        write_json_string(&mut payload, user_id);
+        json::write_string(&mut payload, user_id);
         payload.push(b',');
     }
     if let Some(copied) = claims.copied {
@@ -88,7 +89,7 @@ pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
         payload.push(b',');
     }
     payload.extend_from_slice(b"\"aud\":");
-    write_json_string(&mut payload, claims.audience);
+    json::write_string(&mut payload, claims.audience);
     payload.extend_from_slice(b",\"iss\":\"");
     payload.extend_from_slice(ISSUER.as_bytes());
     payload.extend_from_slice(b"\"}");

@@ -24,7 +24,8 @@
 //! is small, its grammar is RFC 8259's, and property tests hold it to `serde_json` (below) and
 //! to the general path.
 
-use super::{CopiedClaims, MAX_COPIED_CLAIMS, output_type, write_json_string};
+use super::{CopiedClaims, MAX_COPIED_CLAIMS, output_type};
+use crate::json;
 
 /// The deepest nesting scanned; deeper is declined (`serde_json` refuses beyond 128).
 const MAX_DEPTH: usize = 64;
@@ -337,7 +338,7 @@ impl Copy {
 
     /// Writes `"type":` for the next value of claim type `claim_type`.
     fn name(&mut self, claim_type: &str, seen_sub: &mut bool) {
-        write_json_string(&mut self.out, &output_type(claim_type, seen_sub));
+        json::write_string(&mut self.out, &output_type(claim_type, seen_sub));
         self.out.push(b':');
     }
 
@@ -406,7 +407,7 @@ impl Copy {
                 if string.escaped {
                     // Written again as `serde_json` would: `\u00e9` becomes `é`, `\/` `/`.
                     let text: String = serde_json::from_slice(&scan.json[start..scan.pos]).ok()?;
-                    write_json_string(&mut self.out, &text);
+                    json::write_string(&mut self.out, &text);
                 } else {
                     self.out.extend_from_slice(&scan.json[start..scan.pos]);
                 }
