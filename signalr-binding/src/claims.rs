@@ -8,6 +8,7 @@
 //! identity or another service claim), and size limits keep one request cheap.
 
 use std::borrow::Cow;
+use std::mem::MaybeUninit;
 
 use http::StatusCode;
 
@@ -95,7 +96,9 @@ impl CopiedClaims {
         id_token: &str,
         claim_types: impl Iterator<Item = &'t str> + Clone,
     ) -> Result<Self, IdTokenError> {
-        let json = payload_json(id_token)?;
+        // Most id tokens are 1 to 2 KiB: their payload is decoded on the stack.
+        let mut stack = [MaybeUninit::uninit(); STACK_PAYLOAD_LEN];
+        let json = payload_json(id_token, &mut stack)?;
         // The fast path copies the wanted claims while reading the JSON, with no `Value` built
         // and the rest skipped; anything it does not handle (a JSON error, a duplicate or
         // nested object, too many claims) is left to the general path, which decides.
@@ -202,8 +205,15 @@ fn output_type<'c>(claim_type: &'c str, seen_sub: &mut bool) -> Cow<'c, str> {
     }
 }
 
-/// The decoded payload of a compact JWT, with a `Bearer ` prefix (any case) tolerated.
-fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
+/// The largest decoded payload [`CopiedClaims::from_id_token`] keeps on the stack.
+const STACK_PAYLOAD_LEN: usize = 3 * 1024;
+
+/// The decoded payload of a compact JWT, with a `Bearer ` prefix (any case) tolerated: in
+/// `buffer` when it fits, else in a new `Vec`.
+fn payload_json<'b>(
+    id_token: &str,
+    buffer: &'b mut [MaybeUninit<u8>],
+) -> Result<Cow<'b, [u8]>, IdTokenError> {
     if id_token.len() > MAX_ID_TOKEN_LEN {
         return Err(IdTokenError::TooLarge {
             length: id_token.len(),
@@ -224,17 +234,24 @@ fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
     let payload = &token[first + 1..last];
     // base64-simd: the payload is most of an id token, and decoding it the largest fixed cost
     // of copying claims after parsing.
-    base64_simd::URL_SAFE_NO_PAD
-        .decode_to_vec(payload.trim_end_matches('='))
-        .map_err(|_| {
-            if payload.contains('.') {
-                three_segments
-            } else {
-                IdTokenError::Malformed {
-                    reason: "its payload is not base64url",
-                }
+    let base64 = base64_simd::URL_SAFE_NO_PAD;
+    let payload_bytes = payload.trim_end_matches('=').as_bytes();
+    let decoded = if base64.estimated_decoded_length(payload_bytes.len()) <= buffer.len() {
+        base64
+            .decode(payload_bytes, base64_simd::Out::from_uninit_slice(buffer))
+            .map(|json| Cow::Borrowed(&*json))
+    } else {
+        base64.decode_to_vec(payload_bytes).map(Cow::Owned)
+    };
+    decoded.map_err(|_| {
+        if payload.contains('.') {
+            three_segments
+        } else {
+            IdTokenError::Malformed {
+                reason: "its payload is not base64url",
             }
-        })
+        }
+    })
 }
 
 /// The payload's JSON as an object.
@@ -343,6 +360,15 @@ mod tests {
             copy(&payload, &["roles", "single", "n"]).unwrap(),
             json!({"roles": ["a", "b"], "single": "only", "n": 5})
         );
+    }
+
+    #[test]
+    fn payloads_too_large_for_the_stack_buffer_are_read_too() {
+        let long = "x".repeat(STACK_PAYLOAD_LEN * 2);
+        let payload = json!({"name": long, "other": "y"});
+        assert_eq!(copy(&payload, &["name"]).unwrap(), json!({"name": long}));
+        let small = json!({"name": "Ann"});
+        assert_eq!(copy(&small, &["name"]).unwrap(), small);
     }
 
     #[test]
