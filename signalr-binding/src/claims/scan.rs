@@ -104,17 +104,21 @@ struct Str<'j> {
     escaped: bool,
 }
 
+// The small steps are always inlined: a call per byte class would cost more than the step.
 impl<'j> Scan<'j> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.json.get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let byte = self.peek()?;
         self.pos += 1;
         Some(byte)
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         let matched = self.peek() == Some(byte);
         self.pos += usize::from(matched);
@@ -125,6 +129,7 @@ impl<'j> Scan<'j> {
         self.eat(byte).then_some(())
     }
 
+    #[inline(always)]
     fn whitespace(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
@@ -133,7 +138,7 @@ impl<'j> Scan<'j> {
 
     /// The rest of a string whose opening quote was read, up to and including its closing
     /// quote.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Option<Str<'j>> {
         let start = self.pos;
         let end = start + find_special(&self.json[start..])?;
