@@ -44,6 +44,10 @@ pub(super) fn copy<'t>(
         count: 0,
     };
     let mut seen = 0u64;
+    // Which name lengths are wanted: most members are skipped without comparing names.
+    let lengths = claim_types
+        .clone()
+        .fold(0u64, |lengths, wanted| lengths | length_bit(wanted.len()));
     scan.whitespace();
     scan.expect(b'{')?;
     scan.whitespace();
@@ -57,19 +61,22 @@ pub(super) fn copy<'t>(
             scan.whitespace();
             scan.expect(b':')?;
             scan.whitespace();
-            match claim_types
-                .clone()
-                .position(|wanted| wanted.as_bytes() == name.body)
-            {
+            let wanted = if lengths & length_bit(name.body.len()) == 0 {
+                None
+            } else {
+                claim_types
+                    .clone()
+                    .enumerate()
+                    .find(|(_, wanted)| wanted.as_bytes() == name.body)
+            };
+            match wanted {
                 None => scan.skip_value(0)?,
-                Some(position) => {
+                Some((position, claim_type)) => {
                     let bit = 1u64.checked_shl(position as u32)?;
                     if seen & bit != 0 {
                         return None;
                     }
                     seen |= bit;
-                    // A wanted name is one of the claim types: valid UTF-8.
-                    let claim_type = std::str::from_utf8(name.body).ok()?;
                     copy.claim(&mut scan, claim_type)?;
                 }
             }
@@ -286,6 +293,11 @@ impl<'j> Scan<'j> {
             _ => self.integer(),
         }
     }
+}
+
+/// The bit standing for names of `length` bytes (all of 63 bytes and more share one).
+fn length_bit(length: usize) -> u64 {
+    1 << length.min(63)
 }
 
 fn deeper(depth: usize) -> Option<usize> {
