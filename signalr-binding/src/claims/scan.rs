@@ -50,44 +50,29 @@ pub(super) fn copy<'t>(
         .fold(0u64, |lengths, wanted| lengths | length_bit(wanted.len()));
     scan.whitespace();
     scan.expect(b'{')?;
-    scan.whitespace();
-    if !scan.eat(b'}') {
-        loop {
-            scan.expect(b'"')?;
-            let name = scan.string()?;
-            if name.escaped {
-                return None;
-            }
-            scan.whitespace();
-            scan.expect(b':')?;
-            scan.whitespace();
-            let wanted = if lengths & length_bit(name.body.len()) == 0 {
-                None
-            } else {
-                claim_types
-                    .clone()
-                    .enumerate()
-                    .find(|(_, wanted)| wanted.as_bytes() == name.body)
-            };
-            match wanted {
-                None => scan.skip_value(0)?,
-                Some((position, claim_type)) => {
-                    let bit = 1u64.checked_shl(position as u32)?;
-                    if seen & bit != 0 {
-                        return None;
-                    }
-                    seen |= bit;
-                    copy.claim(&mut scan, claim_type)?;
-                }
-            }
-            scan.whitespace();
-            match scan.next()? {
-                b',' => scan.whitespace(),
-                b'}' => break,
-                _ => return None,
-            }
+    scan.items(b'}', |scan, _| {
+        let name = scan.member_name()?;
+        if name.escaped {
+            return None;
         }
-    }
+        let wanted = if lengths & length_bit(name.body.len()) == 0 {
+            None
+        } else {
+            claim_types
+                .clone()
+                .enumerate()
+                .find(|(_, wanted)| wanted.as_bytes() == name.body)
+        };
+        let Some((position, claim_type)) = wanted else {
+            return scan.skip_value(0);
+        };
+        let bit = 1u64.checked_shl(position as u32)?;
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        copy.claim(scan, claim_type)
+    })?;
     scan.whitespace();
     if scan.pos != json.len() {
         return None;
@@ -234,6 +219,43 @@ impl<'j> Scan<'j> {
         Some(text)
     }
 
+    /// The items of an object or an array whose opening bracket was read, up to and including
+    /// `close`: `item` reads item number `index` (a member, or a value), and the commas between
+    /// are checked.
+    #[inline(always)]
+    fn items(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<()> {
+        self.whitespace();
+        if self.eat(close) {
+            return Some(());
+        }
+        let mut index = 0;
+        loop {
+            item(self, index)?;
+            index += 1;
+            self.whitespace();
+            match self.next()? {
+                b',' => self.whitespace(),
+                byte if byte == close => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// A member's name and its `:`, leaving the scan at the member's value.
+    #[inline(always)]
+    fn member_name(&mut self) -> Option<Str<'j>> {
+        self.expect(b'"')?;
+        let name = self.string()?;
+        self.whitespace();
+        self.expect(b':')?;
+        self.whitespace();
+        Some(name)
+    }
+
     /// Skips one value, checking it is JSON.
     fn skip_value(&mut self, depth: usize) -> Option<()> {
         match self.peek()? {
@@ -244,41 +266,15 @@ impl<'j> Scan<'j> {
             b'{' => {
                 let depth = deeper(depth)?;
                 self.pos += 1;
-                self.whitespace();
-                if self.eat(b'}') {
-                    return Some(());
-                }
-                loop {
-                    self.expect(b'"')?;
-                    self.string()?;
-                    self.whitespace();
-                    self.expect(b':')?;
-                    self.whitespace();
-                    self.skip_value(depth)?;
-                    self.whitespace();
-                    match self.next()? {
-                        b',' => self.whitespace(),
-                        b'}' => return Some(()),
-                        _ => return None,
-                    }
-                }
+                self.items(b'}', |scan, _| {
+                    scan.member_name()?;
+                    scan.skip_value(depth)
+                })
             }
             b'[' => {
                 let depth = deeper(depth)?;
                 self.pos += 1;
-                self.whitespace();
-                if self.eat(b']') {
-                    return Some(());
-                }
-                loop {
-                    self.skip_value(depth)?;
-                    self.whitespace();
-                    match self.next()? {
-                        b',' => self.whitespace(),
-                        b']' => return Some(()),
-                        _ => return None,
-                    }
-                }
+                self.items(b']', |scan, _| scan.skip_value(depth))
             }
             _ => self.scalar().map(drop),
         }
@@ -371,45 +367,35 @@ impl Copy {
             self.out.push(b',');
             return Some(());
         }
-        scan.whitespace();
-        if scan.eat(b']') {
-            return Some(());
-        }
-        if claim_type == "sub" {
+        // Where the `[` of the array of values is, once one is written.
+        let mut bracket = None;
+        let mut elements = 0usize;
+        scan.items(b']', |scan, index| {
             self.counted()?;
-            self.name(claim_type, &mut seen_sub);
-            self.value(scan, 0)?;
-            self.out.push(b',');
-            scan.whitespace();
-            if scan.eat(b']') {
+            if index == 0 && claim_type == "sub" {
+                // The first `sub` keeps its type: a claim of its own.
+                self.name(claim_type, &mut seen_sub);
+                self.value(scan, 1)?;
+                self.out.push(b',');
                 return Some(());
             }
-            scan.expect(b',')?;
-            scan.whitespace();
-        }
-        self.name(claim_type, &mut seen_sub);
-        let bracket = self.out.len();
-        self.out.push(b'[');
-        let mut elements = 0usize;
-        loop {
-            self.counted()?;
-            if elements > 0 {
+            if bracket.is_none() {
+                self.name(claim_type, &mut seen_sub);
+                bracket = Some(self.out.len());
+                self.out.push(b'[');
+            } else {
                 self.out.push(b',');
             }
-            self.value(scan, 1)?;
             elements += 1;
-            scan.whitespace();
-            match scan.next()? {
-                b',' => scan.whitespace(),
-                b']' => break,
-                _ => return None,
+            self.value(scan, 1)
+        })?;
+        match bracket {
+            None => {}
+            Some(bracket) if elements == 1 => {
+                self.out.remove(bracket);
+                self.out.push(b',');
             }
-        }
-        if elements == 1 {
-            self.out.remove(bracket);
-            self.out.push(b',');
-        } else {
-            self.out.extend_from_slice(b"],");
+            Some(_) => self.out.extend_from_slice(b"],"),
         }
         Some(())
     }
@@ -433,21 +419,12 @@ impl Copy {
                 let depth = deeper(depth)?;
                 scan.pos += 1;
                 self.out.push(b'[');
-                scan.whitespace();
-                if !scan.eat(b']') {
-                    loop {
-                        self.value(scan, depth)?;
-                        scan.whitespace();
-                        match scan.next()? {
-                            b',' => {
-                                self.out.push(b',');
-                                scan.whitespace();
-                            }
-                            b']' => break,
-                            _ => return None,
-                        }
+                scan.items(b']', |scan, index| {
+                    if index > 0 {
+                        self.out.push(b',');
                     }
-                }
+                    self.value(scan, depth)
+                })?;
                 self.out.push(b']');
             }
             b'{' => return None,
