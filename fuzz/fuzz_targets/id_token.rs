@@ -4,7 +4,10 @@
 //! - 0: the raw token, unverified (as Azure does), sent percent-encoded in the query;
 //! - 1: the raw token against an HMAC-verifying binding;
 //! - 2: the bytes are the *payload* of a token the harness signs with the right HMAC key, so
-//!   the claim checks and extraction after a good signature are reached;
+//!   the claim checks and extraction after a good signature are reached; the same token is
+//!   also resolved unverified, and when the verified binding answers, the unverified one must
+//!   answer the same copied claims (the verified path reads claims with `serde_json`, the
+//!   unverified one with the scan in `claims/scan.rs`: a differential check of the two);
 //! - 3: the raw token against a JWKS-verifying binding (kid lookup).
 //!
 //! Any input gives connection info or an error; an answer is a 3-segment token under 4 KiB
@@ -98,6 +101,22 @@ fn base64_url(bytes: &[u8]) -> String {
     out
 }
 
+/// A request carrying `token` in the query, percent-encoded.
+fn request(token: &[u8]) -> Option<http::Request<()>> {
+    let mut uri = String::with_capacity(4 + token.len() * 3);
+    uri.push_str("/?t=");
+    for byte in token {
+        write!(uri, "%{byte:02X}").unwrap();
+    }
+    http::Request::get(uri).body(()).ok()
+}
+
+/// The claims of a minted access token.
+fn claims(access_token: &str) -> serde_json::Value {
+    jsonwebtoken::dangerous::insecure_decode_claims::<serde_json::Value>(access_token)
+        .expect("the minted payload is JSON")
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, input)) = data.split_first() else {
         return;
@@ -114,24 +133,29 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => (&JWKS, input.to_vec()),
     };
-    let mut uri = String::with_capacity(4 + token.len() * 3);
-    uri.push_str("/?t=");
-    for byte in &token {
-        write!(uri, "%{byte:02X}").unwrap();
-    }
-    let Ok(request) = http::Request::get(uri).body(()) else {
+    let Some(request) = request(&token) else {
         return;
     };
     let clock = FixedClock(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
-    match binding.resolve_with(Some(&request), &*SETTINGS, &clock) {
+    let answer = binding.resolve_with(Some(&request), &*SETTINGS, &clock);
+    if mode % 4 == 2
+        && let Ok(verified) = &answer
+    {
+        let unverified = PLAIN
+            .resolve_with(Some(&request), &*SETTINGS, &clock)
+            .expect("a payload the verified path copies from, the unverified path copies from too");
+        assert_eq!(
+            claims(&unverified.access_token),
+            claims(&verified.access_token),
+            "the scan and serde_json copied different claims"
+        );
+    }
+    match answer {
         Ok(info) => {
             assert!(info.access_token.len() <= MAX_ACCESS_TOKEN_LEN);
             let segments: Vec<&str> = info.access_token.split('.').collect();
             assert_eq!(segments.len(), 3);
-            let payload = jsonwebtoken::dangerous::insecure_decode_claims::<serde_json::Value>(
-                &info.access_token,
-            )
-            .expect("the minted payload is JSON");
+            let payload = claims(&info.access_token);
             let claims = payload
                 .as_object()
                 .expect("the minted payload is an object");
