@@ -22,6 +22,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::Request;
+use axum::serve::ListenerExt;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -164,6 +165,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(options.addr()).await?;
     let addr: SocketAddr = listener.local_addr()?;
+    // Small answers go out at once rather than waiting on Nagle's algorithm.
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
     startup::print_banner(name, addr, &settings);
     if !options.cors_origins.is_empty() {
         println!("CORS: allowing {}", options.cors_origins.join(", "));
