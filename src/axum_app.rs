@@ -22,10 +22,10 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::Request;
-use axum::serve::ListenerExt;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Extension, Router};
 use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};

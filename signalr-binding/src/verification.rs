@@ -697,7 +697,7 @@ pub(crate) fn verify(
                 }
                 .into(),
                 ErrorKind::Base64(_) => malformed("a segment is not base64url"),
-                _ => malformed("its payload is not a JSON object"),
+                _ => malformed(unreadable_payload(token)),
             });
         }
     };
@@ -756,6 +756,28 @@ fn seconds(value: &Value) -> Option<u64> {
     let seconds = number.as_f64()?;
     // `as` saturates; negative and non-finite values are refused.
     (seconds.is_finite() && seconds >= 0.0).then_some(seconds as u64)
+}
+
+/// Why `jsonwebtoken` could not read a payload. Besides text that is not a JSON object, it
+/// refuses a `sub` that is an array or an object (RFC 7519 section 4.1.2 makes it a string)
+/// with a bare JSON error (Keats/jsonwebtoken#427); say so, so that the message does not send
+/// the caller looking for broken JSON.
+#[cold]
+fn unreadable_payload(token: &str) -> &'static str {
+    let object = token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok())
+        .and_then(|json| serde_json::from_slice::<Map<String, Value>>(&json).ok());
+    match object {
+        None => "its payload is not a JSON object",
+        Some(claims) if matches!(claims.get("sub"), Some(Value::Array(_) | Value::Object(_))) => {
+            "its `sub` claim is not a string, as RFC 7519 requires (verification reads registered claims strictly)"
+        }
+        Some(_) => {
+            "a registered claim (`exp`, `nbf`, `sub`, `iss`, `aud`) does not have the type RFC 7519 gives it"
+        }
+    }
 }
 
 fn malformed(reason: &'static str) -> BindingError {
@@ -1093,6 +1115,26 @@ mod tests {
                 "{token:.40}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_registered_claim_of_the_wrong_type_is_named_not_called_bad_json() {
+        let (v, s) = hmac();
+        for claims in [
+            json!({"exp": NOW + 10, "sub": ["a", "b"]}),
+            json!({"exp": NOW + 10, "sub": {"x": 1}}),
+        ] {
+            let error = run(&v, &s, &hs(&claims)).unwrap_err();
+            assert_eq!(error.status(), StatusCode::BAD_REQUEST, "{claims}");
+            assert!(error.to_string().contains("RFC 7519"), "{claims}: {error}");
+        }
+        let not_json = format!(
+            "{}.{}.c",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256"}"#),
+            URL_SAFE_NO_PAD.encode(b"{nope")
+        );
+        let error = run(&v, &s, &not_json).unwrap_err();
+        assert!(!error.to_string().contains("RFC 7519"), "{error}");
     }
 
     #[test]
