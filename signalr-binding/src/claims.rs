@@ -214,24 +214,7 @@ fn payload_json<'b>(
     id_token: &str,
     buffer: &'b mut [MaybeUninit<u8>],
 ) -> Result<Cow<'b, [u8]>, IdTokenError> {
-    if id_token.len() > MAX_ID_TOKEN_LEN {
-        return Err(IdTokenError::TooLarge {
-            length: id_token.len(),
-        });
-    }
-    let token = strip_bearer(id_token.trim());
-    let three_segments = IdTokenError::Malformed {
-        reason: "it does not have three `.`-separated segments",
-    };
-    // The header and the signature are short, the payload long: find the first and the last
-    // `.` from their ends, and let the decoder refuse a `.` in between.
-    let (Some(first), Some(last)) = (token.find('.'), token.rfind('.')) else {
-        return Err(three_segments);
-    };
-    if first == last {
-        return Err(three_segments);
-    }
-    let payload = &token[first + 1..last];
+    let Segments { payload, .. } = Segments::of(id_token)?;
     // base64-simd: the payload is most of an id token, and decoding it the largest fixed cost
     // of copying claims after parsing.
     let base64 = base64_simd::URL_SAFE_NO_PAD;
@@ -245,13 +228,60 @@ fn payload_json<'b>(
     };
     decoded.map_err(|_| {
         if payload.contains('.') {
-            three_segments
+            Segments::NOT_THREE
         } else {
             IdTokenError::Malformed {
                 reason: "its payload is not base64url",
             }
         }
     })
+}
+
+/// The segments of a compact JWT (`header.payload.signature`), with surrounding whitespace and
+/// a `Bearer ` prefix (any case) tolerated.
+pub(crate) struct Segments<'t> {
+    /// The whole token, prefix and whitespace removed.
+    pub(crate) token: &'t str,
+    pub(crate) header: &'t str,
+    /// Everything between the first and the last `.`: a `.` in it (a fourth segment) is left
+    /// for the caller to refuse, which a base64url decoder does anyway (see
+    /// [`Segments::strict`]).
+    pub(crate) payload: &'t str,
+}
+
+impl<'t> Segments<'t> {
+    const NOT_THREE: IdTokenError = IdTokenError::Malformed {
+        reason: "it does not have three `.`-separated segments",
+    };
+
+    /// Splits `id_token`, refusing one over [`MAX_ID_TOKEN_LEN`] or with fewer than three
+    /// segments. The header and the signature are short and the payload long, so the first and
+    /// the last `.` are looked for from their ends.
+    pub(crate) fn of(id_token: &'t str) -> Result<Self, IdTokenError> {
+        if id_token.len() > MAX_ID_TOKEN_LEN {
+            return Err(IdTokenError::TooLarge {
+                length: id_token.len(),
+            });
+        }
+        let token = strip_bearer(id_token.trim());
+        match (token.find('.'), token.rfind('.')) {
+            (Some(first), Some(last)) if first != last => Ok(Self {
+                token,
+                header: &token[..first],
+                payload: &token[first + 1..last],
+            }),
+            _ => Err(Self::NOT_THREE),
+        }
+    }
+
+    /// As [`Segments::of`], refusing a fourth segment too.
+    pub(crate) fn strict(id_token: &'t str) -> Result<Self, IdTokenError> {
+        let segments = Self::of(id_token)?;
+        if segments.payload.contains('.') {
+            return Err(Self::NOT_THREE);
+        }
+        Ok(segments)
+    }
 }
 
 /// The payload's JSON as an object.

@@ -30,7 +30,7 @@ use jsonwebtoken::jwk::{Jwk, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
-use crate::claims::{IdTokenError, MAX_ID_TOKEN_LEN, strip_bearer};
+use crate::claims::{IdTokenError, Segments};
 use crate::error::BindingError;
 use crate::settings::Settings;
 
@@ -631,22 +631,7 @@ pub(crate) fn verify(
 ) -> Result<Map<String, Value>, BindingError> {
     // The configuration first: a broken deployment is a 500 whatever the request sends.
     let verifier = cache.get(verification, settings)?;
-    if id_token.len() > MAX_ID_TOKEN_LEN {
-        return Err(IdTokenError::TooLarge {
-            length: id_token.len(),
-        }
-        .into());
-    }
-    let token = strip_bearer(id_token.trim());
-    let mut segments = token.split('.');
-    let (Some(header), Some(_payload), Some(_signature), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
-        return Err(malformed("it does not have three `.`-separated segments"));
-    };
+    let Segments { token, header, .. } = Segments::strict(id_token)?;
     let header: Map<String, Value> = URL_SAFE_NO_PAD
         .decode(header.trim_end_matches('='))
         .ok()
@@ -764,10 +749,13 @@ fn seconds(value: &Value) -> Option<u64> {
 /// the caller looking for broken JSON.
 #[cold]
 fn unreadable_payload(token: &str) -> &'static str {
-    let object = token
-        .split('.')
-        .nth(1)
-        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok())
+    let object = Segments::strict(token)
+        .ok()
+        .and_then(|segments| {
+            URL_SAFE_NO_PAD
+                .decode(segments.payload.trim_end_matches('='))
+                .ok()
+        })
         .and_then(|json| serde_json::from_slice::<Map<String, Value>>(&json).ok());
     match object {
         None => "its payload is not a JSON object",
@@ -798,6 +786,7 @@ fn alg_name_known(alg: Algorithm) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::MAX_ID_TOKEN_LEN;
     use jsonwebtoken::{EncodingKey, Header};
     use serde_json::json;
     use std::collections::HashMap;
