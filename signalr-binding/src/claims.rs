@@ -11,9 +11,9 @@ use std::borrow::Cow;
 use std::mem::MaybeUninit;
 
 use http::StatusCode;
+use serde_json::{Map, Value};
 
 use crate::json;
-use serde_json::{Map, Value};
 
 /// The largest id token read, in bytes.
 pub const MAX_ID_TOKEN_LEN: usize = 16 * 1024;
@@ -282,6 +282,11 @@ impl<'t> Segments<'t> {
         }
         Ok(segments)
     }
+}
+
+/// The payload of compact JWT `id_token` as a JSON object, read by `serde_json`.
+pub(crate) fn payload_object(id_token: &str) -> Result<Map<String, Value>, IdTokenError> {
+    parse_payload(&payload_json(id_token, &mut [])?)
 }
 
 /// The payload's JSON as an object.

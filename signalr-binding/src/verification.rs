@@ -30,7 +30,7 @@ use jsonwebtoken::jwk::{Jwk, PublicKeyUse};
 use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
-use crate::claims::{IdTokenError, Segments};
+use crate::claims::{self, IdTokenError, Segments};
 use crate::error::BindingError;
 use crate::settings::Settings;
 
@@ -749,20 +749,12 @@ fn seconds(value: &Value) -> Option<u64> {
 /// the caller looking for broken JSON.
 #[cold]
 fn unreadable_payload(token: &str) -> &'static str {
-    let object = Segments::strict(token)
-        .ok()
-        .and_then(|segments| {
-            URL_SAFE_NO_PAD
-                .decode(segments.payload.trim_end_matches('='))
-                .ok()
-        })
-        .and_then(|json| serde_json::from_slice::<Map<String, Value>>(&json).ok());
-    match object {
-        None => "its payload is not a JSON object",
-        Some(claims) if matches!(claims.get("sub"), Some(Value::Array(_) | Value::Object(_))) => {
+    match claims::payload_object(token) {
+        Err(_) => "its payload is not a JSON object",
+        Ok(claims) if matches!(claims.get("sub"), Some(Value::Array(_) | Value::Object(_))) => {
             "its `sub` claim is not a string, as RFC 7519 requires (verification reads registered claims strictly)"
         }
-        Some(_) => {
+        Ok(_) => {
             "a registered claim (`exp`, `nbf`, `sub`, `iss`, `aud`) does not have the type RFC 7519 gives it"
         }
     }
