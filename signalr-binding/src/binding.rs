@@ -8,13 +8,13 @@ use std::time::{Duration, UNIX_EPOCH};
 use http::HeaderName;
 use signalr_binding_expression::{Part, Template, validate_hub_name};
 
-use crate::claims::CopiedClaims;
+use crate::claims::{self, CopiedClaims};
 use crate::connection_info::SignalRConnectionInfo;
 use crate::connection_string::{ConnectionString, Credential};
 use crate::error::{BindingError, ConfigError};
 use crate::request::{self, BindingRequest};
 use crate::settings::{Clock, EnvSettings, Settings, SystemClock};
-use crate::token::{self, MAX_ACCESS_TOKEN_LEN, SigningKey, TokenClaims};
+use crate::token::{self, MAX_ACCESS_TOKEN_LEN, SigningKey};
 use crate::verification::{self, IdTokenVerification, VerifierCache};
 
 /// The setting that holds the connection string unless a binding names another.
@@ -275,30 +275,38 @@ impl ConnectionInfoBinding {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
         let claim_types = self.properties.claim_types.iter().map(|t| &**t);
-        let copied = match (&self.properties.id_token, &self.verification) {
-            // With verification, the token is checked even when no claim is copied.
-            (Some(template), Some(verification)) => {
-                let id_token = render(template, request, settings, self.header_names())?;
-                let claims =
-                    verification::verify(verification, &self.verifier, settings, &id_token, now)?;
-                Some(CopiedClaims::from_payload(claims, claim_types)?)
-            }
-            (Some(template), None) if !self.properties.claim_types.is_empty() => {
-                let id_token = render(template, request, settings, self.header_names())?;
-                Some(CopiedClaims::from_id_token(&id_token, claim_types)?)
+        // With verification, the token is checked even when no claim is copied.
+        let id_token = match &self.properties.id_token {
+            Some(template)
+                if self.verification.is_some() || !self.properties.claim_types.is_empty() =>
+            {
+                Some(render(template, request, settings, self.header_names())?)
             }
             _ => None,
         };
-        let access_token = token::mint(
-            key,
-            &TokenClaims {
-                user_id: user_id.as_deref(),
-                copied: copied.as_ref(),
-                audience,
-                now,
-                lifetime: self.properties.lifetime.as_secs(),
-            },
+        // Claims are copied straight into the access token's payload; a payload decoded from
+        // the id token is at most three quarters of its length.
+        let mut payload = token::Payload::new(
+            user_id.as_deref(),
+            id_token.as_ref().map_or(0, |t| t.len() * 3 / 4),
         );
+        if let Some(id_token) = &id_token {
+            match &self.verification {
+                Some(verification) => {
+                    let claims = verification::verify(
+                        verification,
+                        &self.verifier,
+                        settings,
+                        id_token,
+                        now,
+                    )?;
+                    CopiedClaims::from_payload(claims, claim_types)?
+                        .write_members(payload.copied_claims());
+                }
+                None => claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?,
+            }
+        }
+        let access_token = payload.sign(key, audience, now, self.properties.lifetime.as_secs());
         if access_token.len() > MAX_ACCESS_TOKEN_LEN {
             return Err(BindingError::TokenTooLong {
                 length: access_token.len(),

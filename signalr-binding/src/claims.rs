@@ -74,13 +74,34 @@ impl IdTokenError {
 
 mod scan;
 
-/// Claims to add to an access token, grouped by type in first-seen order.
+/// Reads the id token's payload and writes the claims whose type is in `claim_types` into
+/// `out` as JSON object members, each followed by a comma (`"type":value,`): into an access
+/// token's payload ([`crate::token::Payload::copied_claims`]).
+///
+/// On an error, `out` is as it was.
+pub(crate) fn copy_from_id_token<'t>(
+    id_token: &str,
+    claim_types: impl Iterator<Item = &'t str> + Clone,
+    out: &mut Vec<u8>,
+) -> Result<(), IdTokenError> {
+    // Most id tokens are 1 to 2 KiB: their payload is decoded on the stack.
+    let mut stack = [MaybeUninit::uninit(); STACK_PAYLOAD_LEN];
+    let json = payload_json(id_token, &mut stack)?;
+    // The fast path copies the wanted claims while reading the JSON, with no `Value` built
+    // and the rest skipped; anything it does not handle (a JSON error, a duplicate or nested
+    // object, too many claims) is left to the general path, which decides.
+    if scan::copy(&json, claim_types.clone(), out).is_some() {
+        return Ok(());
+    }
+    CopiedClaims::from_payload(parse_payload(&json)?, claim_types)?.write_members(out);
+    Ok(())
+}
+
+/// Claims to add to an access token, grouped by type in first-seen order: the general path of
+/// copying claims, from a `serde_json` object.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct CopiedClaims {
     claims: Vec<(String, ClaimValue)>,
-    /// Claims copied straight from the id token's JSON, already written as object members
-    /// (`"type":value,` each): the fast path of [`CopiedClaims::from_id_token`].
-    members: Vec<u8>,
 }
 
 /// One claim type's value: one value, or several (written as a JSON array).
@@ -91,23 +112,6 @@ enum ClaimValue {
 }
 
 impl CopiedClaims {
-    /// Reads the id token's payload and keeps the claims whose type is in `claim_types`.
-    pub(crate) fn from_id_token<'t>(
-        id_token: &str,
-        claim_types: impl Iterator<Item = &'t str> + Clone,
-    ) -> Result<Self, IdTokenError> {
-        // Most id tokens are 1 to 2 KiB: their payload is decoded on the stack.
-        let mut stack = [MaybeUninit::uninit(); STACK_PAYLOAD_LEN];
-        let json = payload_json(id_token, &mut stack)?;
-        // The fast path copies the wanted claims while reading the JSON, with no `Value` built
-        // and the rest skipped; anything it does not handle (a JSON error, a duplicate or
-        // nested object, too many claims) is left to the general path, which decides.
-        if let Some(copied) = scan::copy(&json, claim_types.clone()) {
-            return Ok(copied);
-        }
-        Self::from_payload(parse_payload(&json)?, claim_types)
-    }
-
     /// Keeps the claims of an already decoded (e.g. verified) payload whose type is in
     /// `claim_types`.
     pub(crate) fn from_payload<'t>(
@@ -155,20 +159,8 @@ impl CopiedClaims {
         }
     }
 
-    /// Whether no claim was copied.
-    #[cfg(test)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.claims.is_empty() && self.members.is_empty()
-    }
-
-    /// About how many bytes [`CopiedClaims::write_members`] writes, to size a buffer.
-    pub(crate) fn size_hint(&self) -> usize {
-        self.members.len() + self.claims.len() * 32
-    }
-
     /// Writes the claims as JSON object members (`"type":value,` each, with a trailing comma).
     pub(crate) fn write_members(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.members);
         for (claim_type, value) in &self.claims {
             json::write_string(out, claim_type);
             out.push(b':');
@@ -205,7 +197,7 @@ fn output_type<'c>(claim_type: &'c str, seen_sub: &mut bool) -> Cow<'c, str> {
     }
 }
 
-/// The largest decoded payload [`CopiedClaims::from_id_token`] keeps on the stack.
+/// The largest decoded payload [`copy_from_id_token`] keeps on the stack.
 const STACK_PAYLOAD_LEN: usize = 3 * 1024;
 
 /// The decoded payload of a compact JWT, with a `Bearer ` prefix (any case) tolerated: in
@@ -327,10 +319,19 @@ mod tests {
         format!("{header}.{payload}.sig")
     }
 
+    /// The members [`copy_from_id_token`] writes.
+    fn members<'t>(
+        id_token: &str,
+        types: impl Iterator<Item = &'t str> + Clone,
+    ) -> Result<Vec<u8>, IdTokenError> {
+        let mut out = Vec::new();
+        copy_from_id_token(id_token, types, &mut out)?;
+        Ok(out)
+    }
+
     fn copy(payload: &Value, types: &[&str]) -> Result<Value, IdTokenError> {
-        let claims = CopiedClaims::from_id_token(&jwt(payload), types.iter().copied())?;
         let mut out = b"{".to_vec();
-        claims.write_members(&mut out);
+        out.extend(members(&jwt(payload), types.iter().copied())?);
         if out.ends_with(b",") {
             out.pop();
         }
@@ -410,9 +411,8 @@ mod tests {
     fn a_bearer_prefix_in_any_case_is_accepted() {
         let token = jwt(&json!({"name": "Ann"}));
         for prefix in ["Bearer ", "bearer ", "BEARER  ", ""] {
-            let claims =
-                CopiedClaims::from_id_token(&format!("{prefix}{token}"), ["name"].into_iter());
-            assert!(!claims.unwrap().is_empty(), "{prefix:?}");
+            let claims = members(&format!("{prefix}{token}"), ["name"].into_iter());
+            assert_eq!(claims.unwrap(), br#""name":"Ann","#, "{prefix:?}");
         }
     }
 
@@ -431,7 +431,7 @@ mod tests {
             (not_object.as_str(), "JSON object"),
             (not_json.as_str(), "not JSON"),
         ] {
-            match CopiedClaims::from_id_token(token, ["x"].into_iter()) {
+            match members(token, ["x"].into_iter()) {
                 Err(IdTokenError::Malformed { reason: r }) => {
                     assert!(r.contains(reason), "{token}: {r}")
                 }
@@ -444,7 +444,7 @@ mod tests {
     fn limits_are_enforced() {
         let huge = "a".repeat(MAX_ID_TOKEN_LEN + 1);
         assert_eq!(
-            CopiedClaims::from_id_token(&huge, ["x"].into_iter()),
+            members(&huge, ["x"].into_iter()),
             Err(IdTokenError::TooLarge {
                 length: MAX_ID_TOKEN_LEN + 1
             })
@@ -456,16 +456,33 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn what_the_fast_path_wrote_before_declining_is_not_kept() {
+        // The scan copies `name`, then declines at the object in `x`: the general path
+        // writes both, once. After an error, the buffer is as it was.
+        let mut out = b"{\"asrs.s.uid\":\"u\",".to_vec();
+        let token = jwt(&json!({"name": "Ann", "x": {"a": 1}}));
+        copy_from_id_token(&token, ["name", "x"].into_iter(), &mut out).unwrap();
+        assert_eq!(out, br#"{"asrs.s.uid":"u","name":"Ann","x":{"a":1},"#);
+
+        let many: Vec<u32> = (0..=MAX_COPIED_CLAIMS as u32).collect();
+        let token = jwt(&json!({"name": "Ann", "x": many}));
+        let before = out.clone();
+        let error = copy_from_id_token(&token, ["name", "x"].into_iter(), &mut out);
+        assert!(matches!(error, Err(IdTokenError::TooManyClaims { .. })));
+        assert_eq!(out, before);
+    }
+
     proptest::proptest! {
         #[test]
         fn any_token_gives_claims_or_an_error(token in ".{0,200}") {
-            let _ = CopiedClaims::from_id_token(&token, ["sub", "name"].into_iter());
+            let _ = members(&token, ["sub", "name"].into_iter());
         }
 
         #[test]
         fn any_base64_payload_gives_claims_or_an_error(payload in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
             let token = format!("h.{}.s", URL_SAFE_NO_PAD.encode(payload));
-            let _ = CopiedClaims::from_id_token(&token, ["sub", "name"].into_iter());
+            let _ = members(&token, ["sub", "name"].into_iter());
         }
     }
 }

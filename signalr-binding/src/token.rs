@@ -10,7 +10,6 @@ use std::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use crate::claims::CopiedClaims;
 use crate::connection_string::AccessKey;
 use crate::json;
 
@@ -47,64 +46,68 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-/// What goes into one access token.
-pub(crate) struct TokenClaims<'a> {
-    /// `asrs.s.uid`, when the binding has a user id.
-    pub(crate) user_id: Option<&'a str>,
-    /// Claims copied from the id token.
-    pub(crate) copied: Option<&'a CopiedClaims>,
-    /// `aud`.
-    pub(crate) audience: &'a str,
-    /// Seconds since the Unix epoch: `iat` and `nbf`.
-    pub(crate) now: u64,
-    /// Seconds until `exp`.
-    pub(crate) lifetime: u64,
+/// An access token's payload being written: the user id claim first, then the claims copied
+/// from an id token, written by their reader straight into it ([`Payload::copied_claims`]),
+/// then the time and audience claims and the signature ([`Payload::sign`]).
+pub(crate) struct Payload {
+    json: Vec<u8>,
 }
 
-/// Signs `claims` with `key` into a compact JWT.
-pub(crate) fn mint(key: &SigningKey, claims: &TokenClaims<'_>) -> String {
-    let mut payload = Vec::with_capacity(
-        160 + claims.audience.len()
-            + claims.user_id.map_or(0, |u| u.len() + 16)
-            + claims.copied.map_or(0, CopiedClaims::size_hint),
-    );
-    payload.push(b'{');
-    if let Some(user_id) = claims.user_id {
-        json::write_string(&mut payload, USER_ID_CLAIM);
-        payload.push(b':');
-        json::write_string(&mut payload, user_id);
-        payload.push(b',');
+impl Payload {
+    /// Starts a payload with `asrs.s.uid` when there is a user id; `copied_len` is about how
+    /// many bytes of copied claims will be written (0 for none), to size it once.
+    pub(crate) fn new(user_id: Option<&str>, copied_len: usize) -> Self {
+        let mut json = Vec::with_capacity(
+            224 + user_id.map_or(0, |u| u.len() + USER_ID_CLAIM.len() + 6) + copied_len,
+        );
+        json.push(b'{');
+        if let Some(user_id) = user_id {
+            json::write_string(&mut json, USER_ID_CLAIM);
+            json.push(b':');
+            json::write_string(&mut json, user_id);
+            json.push(b',');
+        }
+        Self { json }
     }
-    if let Some(copied) = claims.copied {
-        copied.write_members(&mut payload);
-    }
-    let mut numbers = itoa::Buffer::new();
-    for (name, value) in [
-        ("\"nbf\":", claims.now),
-        ("\"exp\":", claims.now.saturating_add(claims.lifetime)),
-        ("\"iat\":", claims.now),
-    ] {
-        payload.extend_from_slice(name.as_bytes());
-        payload.extend_from_slice(numbers.format(value).as_bytes());
-        payload.push(b',');
-    }
-    payload.extend_from_slice(b"\"aud\":");
-    json::write_string(&mut payload, claims.audience);
-    payload.extend_from_slice(b",\"iss\":\"");
-    payload.extend_from_slice(ISSUER.as_bytes());
-    payload.extend_from_slice(b"\"}");
 
-    let encoded_payload = payload.len().div_ceil(3) * 4;
-    let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
-    token.push_str(HEADER_SEGMENT);
-    token.push('.');
-    base64_simd::URL_SAFE_NO_PAD.encode_append(&payload, &mut token);
-    let mut mac = key.mac.clone();
-    mac.update(token.as_bytes());
-    let signature = mac.finalize().into_bytes();
-    token.push('.');
-    base64_simd::URL_SAFE_NO_PAD.encode_append(signature, &mut token);
-    token
+    /// Where copied claims are written: JSON object members, each followed by a comma
+    /// (`"type":value,`).
+    pub(crate) fn copied_claims(&mut self) -> &mut Vec<u8> {
+        &mut self.json
+    }
+
+    /// Ends the payload with `nbf`, `exp` (`now` plus `lifetime`), `iat`, `aud` and `iss`, and
+    /// signs it with `key` into a compact JWT.
+    pub(crate) fn sign(self, key: &SigningKey, audience: &str, now: u64, lifetime: u64) -> String {
+        let mut payload = self.json;
+        let mut numbers = itoa::Buffer::new();
+        for (name, value) in [
+            ("\"nbf\":", now),
+            ("\"exp\":", now.saturating_add(lifetime)),
+            ("\"iat\":", now),
+        ] {
+            payload.extend_from_slice(name.as_bytes());
+            payload.extend_from_slice(numbers.format(value).as_bytes());
+            payload.push(b',');
+        }
+        payload.extend_from_slice(b"\"aud\":");
+        json::write_string(&mut payload, audience);
+        payload.extend_from_slice(b",\"iss\":\"");
+        payload.extend_from_slice(ISSUER.as_bytes());
+        payload.extend_from_slice(b"\"}");
+
+        let encoded_payload = payload.len().div_ceil(3) * 4;
+        let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
+        token.push_str(HEADER_SEGMENT);
+        token.push('.');
+        base64_simd::URL_SAFE_NO_PAD.encode_append(&payload, &mut token);
+        let mut mac = key.mac.clone();
+        mac.update(token.as_bytes());
+        let signature = mac.finalize().into_bytes();
+        token.push('.');
+        base64_simd::URL_SAFE_NO_PAD.encode_append(signature, &mut token);
+        token
+    }
 }
 
 #[cfg(test)]
@@ -149,15 +152,11 @@ mod tests {
 
     #[test]
     fn a_minted_token_verifies_and_carries_every_claim() {
-        let token = mint(
+        let token = Payload::new(Some("ann \"quoted\""), 0).sign(
             &key(),
-            &TokenClaims {
-                user_id: Some("ann \"quoted\""),
-                copied: None,
-                audience: "http://localhost/client/?hub=chat",
-                now: 1_700_000_000,
-                lifetime: 3600,
-            },
+            "http://localhost/client/?hub=chat",
+            1_700_000_000,
+            3600,
         );
         let claims = decode(&token, "http://localhost/client/?hub=chat");
         assert_eq!(
@@ -171,17 +170,25 @@ mod tests {
     }
 
     #[test]
-    fn no_user_id_means_no_user_claim() {
-        let token = mint(
-            &key(),
-            &TokenClaims {
-                user_id: None,
-                copied: None,
-                audience: "a",
-                now: 0,
-                lifetime: 1,
-            },
+    fn copied_claims_are_written_between_the_user_claim_and_the_time_claims() {
+        let mut payload = Payload::new(Some("ann"), 0);
+        payload
+            .copied_claims()
+            .extend_from_slice(br#""name":"Ann","roles":["a","b"],"#);
+        let token = payload.sign(&key(), "a", 5, 10);
+        let text = URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            r#"{"asrs.s.uid":"ann","name":"Ann","roles":["a","b"],"nbf":5,"exp":15,"iat":5,"aud":"a","iss":"azure-signalr"}"#
         );
+        assert_eq!(decode(&token, "a")["roles"], serde_json::json!(["a", "b"]));
+    }
+
+    #[test]
+    fn no_user_id_means_no_user_claim() {
+        let token = Payload::new(None, 0).sign(&key(), "a", 0, 1);
         assert!(decode(&token, "a").get(USER_ID_CLAIM).is_none());
     }
 

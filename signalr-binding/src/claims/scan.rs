@@ -1,7 +1,7 @@
 //! The fast path of copying claims: one validating scan over the id token's JSON that skips
 //! the claims not asked for and copies the wanted ones, as written, into access-token JSON.
 //!
-//! It gives the same claims as the general path ([`CopiedClaims::from_payload`], which builds
+//! It gives the same claims as the general path ([`super::CopiedClaims::from_payload`], which builds
 //! a `serde_json::Value`): same filtering, renaming and array rules, values that are the same
 //! JSON values (members in the id token's order rather than sorted). It never accepts a text
 //! that `serde_json` refuses; whatever it is not sure to handle the same way, it declines
@@ -24,25 +24,38 @@
 //! is small, its grammar is RFC 8259's, and property tests hold it to `serde_json` (below) and
 //! to the general path.
 
-use super::{CopiedClaims, MAX_COPIED_CLAIMS, output_type};
+use super::{MAX_COPIED_CLAIMS, output_type};
 use crate::json;
 
 /// The deepest nesting scanned; deeper is declined (`serde_json` refuses beyond 128).
 const MAX_DEPTH: usize = 64;
 
-/// The claims of payload `json` whose type is in `claim_types`, or `None` to take the
+/// Writes the claims of payload `json` whose type is in `claim_types` to `out` (as
+/// [`super::copy_from_id_token`] does), or returns `None`, with `out` as it was, to take the
 /// general path.
 pub(super) fn copy<'t>(
     json: &[u8],
     claim_types: impl Iterator<Item = &'t str> + Clone,
-) -> Option<CopiedClaims> {
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    let start = out.len();
+    let copied = copy_into(json, claim_types, out);
+    if copied.is_none() {
+        out.truncate(start);
+    }
+    copied
+}
+
+/// [`copy`], leaving what it wrote when it declines.
+fn copy_into<'t>(
+    json: &[u8],
+    claim_types: impl Iterator<Item = &'t str> + Clone,
+    out: &mut Vec<u8>,
+) -> Option<()> {
     // Every string is valid UTF-8 when the whole text is: its delimiters are ASCII.
     std::str::from_utf8(json).ok()?;
     let mut scan = Scan { json, pos: 0 };
-    let mut copy = Copy {
-        out: Vec::with_capacity(json.len().min(1024)),
-        count: 0,
-    };
+    let mut copy = Copy { out, count: 0 };
     let mut seen = 0u64;
     // Which name lengths are wanted: most members are skipped without comparing names.
     let lengths = claim_types
@@ -72,13 +85,7 @@ pub(super) fn copy<'t>(
         copy.claim(scan, claim_type)
     })?;
     scan.whitespace();
-    if scan.pos != json.len() {
-        return None;
-    }
-    Some(CopiedClaims {
-        claims: Vec::new(),
-        members: copy.out,
-    })
+    (scan.pos == json.len()).then_some(())
 }
 
 /// A position in the JSON text.
@@ -381,12 +388,12 @@ fn is_special(byte: u8) -> bool {
 }
 
 /// The access-token members being written, and how many claims they hold.
-struct Copy {
-    out: Vec<u8>,
+struct Copy<'o> {
+    out: &'o mut Vec<u8>,
     count: usize,
 }
 
-impl Copy {
+impl Copy<'_> {
     /// Counts one more claim; declines past the limit.
     fn counted(&mut self) -> Option<()> {
         self.count += 1;
@@ -395,7 +402,7 @@ impl Copy {
 
     /// Writes `"type":` for the next value of claim type `claim_type`.
     fn name(&mut self, claim_type: &str, seen_sub: &mut bool) {
-        json::write_string(&mut self.out, &output_type(claim_type, seen_sub));
+        json::write_string(self.out, &output_type(claim_type, seen_sub));
         self.out.push(b':');
     }
 
@@ -453,7 +460,7 @@ impl Copy {
                 if scan.string()? == Written::Escaped {
                     // Written again as `serde_json` would: `\u00e9` becomes `é`, `\/` `/`.
                     let text: String = serde_json::from_slice(&scan.json[start..scan.pos]).ok()?;
-                    json::write_string(&mut self.out, &text);
+                    json::write_string(self.out, &text);
                 } else {
                     self.out.extend_from_slice(&scan.json[start..scan.pos]);
                 }
@@ -483,37 +490,59 @@ impl Copy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::CopiedClaims;
     use serde_json::{Value, json};
+
+    /// The members the scan writes after what a buffer already holds, or `None` when it
+    /// declines, checking that it then leaves the buffer as it was.
+    fn fast(json: &[u8], types: &[&str]) -> Option<Vec<u8>> {
+        const BEFORE: &[u8] = b"{\"asrs.s.uid\":\"u\",";
+        let mut out = BEFORE.to_vec();
+        let copied = copy(json, types.iter().copied(), &mut out);
+        assert!(out.starts_with(BEFORE));
+        match copied {
+            Some(()) => Some(out.split_off(BEFORE.len())),
+            None => {
+                assert_eq!(out, BEFORE, "what was written before declining is removed");
+                None
+            }
+        }
+    }
+
+    /// The members the general path writes for the object `map`.
+    fn general(map: serde_json::Map<String, Value>, types: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        CopiedClaims::from_payload(map, types.iter().copied())
+            .unwrap()
+            .write_members(&mut out);
+        out
+    }
 
     /// Both paths on one payload, as JSON objects.
     fn both(payload: &Value, types: &[&str]) -> (Option<Value>, Value) {
         let json = payload.to_string();
-        let fast = copy(json.as_bytes(), types.iter().copied()).map(|c| as_object(&c));
+        let copied = fast(json.as_bytes(), types).map(|members| as_object(&members));
         // The general path reads the same text (not `payload` itself): serde_json's float
         // parsing may differ from the value printed by one unit in the last place.
         let Value::Object(map) = serde_json::from_str(&json).unwrap() else {
             panic!("an object")
         };
-        let general = CopiedClaims::from_payload(map, types.iter().copied()).unwrap();
-        (fast, as_object(&general))
+        (copied, as_object(&general(map, types)))
     }
 
-    fn as_object(copied: &CopiedClaims) -> Value {
-        serde_json::from_slice(&object_text(copied)).expect("the members are valid JSON")
+    fn as_object(members: &[u8]) -> Value {
+        serde_json::from_slice(&object_text(members)).expect("the members are valid JSON")
     }
 
-    fn object_text(copied: &CopiedClaims) -> Vec<u8> {
+    fn object_text(members: &[u8]) -> Vec<u8> {
         let mut out = b"{".to_vec();
-        copied.write_members(&mut out);
-        if out.ends_with(b",") {
-            out.pop();
-        }
+        out.extend_from_slice(members.strip_suffix(b",").unwrap_or(members));
         out.push(b'}');
         out
     }
 
-    fn copy_str(json: &str, types: &[&str]) -> Option<CopiedClaims> {
-        copy(json.as_bytes(), types.iter().copied())
+    fn copy_str(json: &str, types: &[&str]) -> Option<Vec<u8>> {
+        fast(json.as_bytes(), types)
     }
 
     #[test]
@@ -552,13 +581,10 @@ mod tests {
             &["name", "roles"],
         )
         .unwrap();
-        assert_eq!(
-            copied.members,
-            br#""name":"Ann","roles":["a",1,[true,null]],"#
-        );
+        assert_eq!(copied, br#""name":"Ann","roles":["a",1,[true,null]],"#);
         let copied = copy_str(r#"{"name":"Jos\u00e9 \/ \"J\""}"#, &["name"]).unwrap();
         assert_eq!(
-            String::from_utf8(copied.members).unwrap(),
+            String::from_utf8(copied).unwrap(),
             r#""name":"José / \"J\"","#
         );
     }
@@ -591,7 +617,7 @@ mod tests {
         assert!(copy_str(&json!({ "x": many }).to_string(), &["x"]).is_none());
         // Objects and duplicates among the claims not asked for are skipped.
         let copied = copy_str(r#"{"o":{"a":1,"a":2},"d":1,"d":2,"name":"Ann"}"#, &["name"]);
-        assert_eq!(copied.unwrap().members, br#""name":"Ann","#);
+        assert_eq!(copied.unwrap(), br#""name":"Ann","#);
     }
 
     #[test]
@@ -621,7 +647,7 @@ mod tests {
             assert!(copy_str(text, &["a"]).is_none(), "{text:?}");
             assert!(serde_json::from_str::<Value>(text).is_err(), "{text:?}");
         }
-        assert!(copy(b"{\"a\":\"\xff\"}", ["a"].into_iter()).is_none());
+        assert!(fast(b"{\"a\":\"\xff\"}", &["a"]).is_none());
     }
 
     #[test]
@@ -728,10 +754,10 @@ mod tests {
             let payload = Value::Object(payload.into_iter().collect());
             let types = ["sub", "aud", "name", "roles", "asrs.s.uid", "é"];
             let json = payload.to_string();
-            if let Some(fast) = copy(json.as_bytes(), types.iter().copied()) {
+            if let Some(members) = fast(json.as_bytes(), &types) {
                 let (as_value, general) = both(&payload, &types);
                 proptest::prop_assert_eq!(as_value, Some(general));
-                let object = object_text(&fast);
+                let object = object_text(&members);
                 let mut names = member_names(&object);
                 let count = names.len();
                 names.sort();
@@ -745,14 +771,13 @@ mod tests {
         #[test]
         fn the_scan_accepts_only_json_objects(text in almost_json()) {
             let types = ["sub", "name"];
-            if let Some(fast) = copy(&text, types.iter().copied()) {
+            if let Some(members) = fast(&text, &types) {
                 let parsed = serde_json::from_slice::<Value>(&text);
                 let Ok(Value::Object(map)) = parsed else {
                     return Err(proptest::test_runner::TestCaseError::fail(format!(
                         "accepted {:?}: {parsed:?}", String::from_utf8_lossy(&text))));
                 };
-                let general = CopiedClaims::from_payload(map, types.iter().copied()).unwrap();
-                proptest::prop_assert_eq!(as_object(&fast), as_object(&general));
+                proptest::prop_assert_eq!(as_object(&members), as_object(&general(map, &types)));
             }
         }
 
