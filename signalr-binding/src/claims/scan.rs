@@ -23,6 +23,14 @@
 //! `sonic-rs` without `target-cpu=native`) took 490 to 510 ns only to walk the members. The scan
 //! is small, its grammar is RFC 8259's, and property tests hold it to `serde_json` (below) and
 //! to the general path.
+//!
+//! Where its time goes (about 300 ns on that 449-byte payload since strings are searched with
+//! SSE2): each step waits on the one before, since where a string ends says where to read
+//! next; about 70 cycles a member. Tried and not kept: a first pass marking every `"` (when the
+//! text has no `\` and no control character) so that a string's end is a bit look-up saved
+//! about 10 ns; skipping strings and scalars inline in the member loop was faster alone and
+//! slower in a whole resolve. A simdjson-style structural index is not expected to gain much
+//! on texts this small.
 
 use super::{MAX_COPIED_CLAIMS, output_type};
 use crate::json;
