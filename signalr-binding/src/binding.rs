@@ -287,6 +287,7 @@ impl ConnectionInfoBinding {
         // Claims are copied straight into the access token's payload; a payload decoded from
         // the id token is at most three quarters of its length.
         let mut payload = token::Payload::new(
+            audience,
             user_id.as_deref(),
             id_token.as_ref().map_or(0, |t| t.len() * 3 / 4),
         );
@@ -306,7 +307,7 @@ impl ConnectionInfoBinding {
                 None => claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?,
             }
         }
-        let access_token = payload.sign(key, audience, now, self.properties.lifetime.as_secs());
+        let access_token = payload.sign(key, now, self.properties.lifetime.as_secs());
         if access_token.len() > MAX_ACCESS_TOKEN_LEN {
             return Err(BindingError::TokenTooLong {
                 length: access_token.len(),

@@ -46,19 +46,28 @@ impl fmt::Debug for SigningKey {
     }
 }
 
+/// Room for what every payload has besides the audience's and the user id's values: the
+/// braces, `nbf`, `exp` and `iat` (up to 20 digits each), `aud`'s name and `iss`.
+const FIXED_CLAIMS_LEN: usize = 128;
+
 /// An access token's payload being written: the user id claim first, then the claims copied
 /// from an id token, written by their reader straight into it ([`Payload::copied_claims`]),
 /// then the time and audience claims and the signature ([`Payload::sign`]).
-pub(crate) struct Payload {
+pub(crate) struct Payload<'a> {
     json: Vec<u8>,
+    audience: &'a str,
 }
 
-impl Payload {
-    /// Starts a payload with `asrs.s.uid` when there is a user id; `copied_len` is about how
-    /// many bytes of copied claims will be written (0 for none), to size it once.
-    pub(crate) fn new(user_id: Option<&str>, copied_len: usize) -> Self {
+impl<'a> Payload<'a> {
+    /// Starts the payload of a token for `audience`, with `asrs.s.uid` when there is a user id;
+    /// `copied_len` is about how many bytes of copied claims will be written (0 for none), so
+    /// that the payload is allocated once.
+    pub(crate) fn new(audience: &'a str, user_id: Option<&str>, copied_len: usize) -> Self {
         let mut json = Vec::with_capacity(
-            224 + user_id.map_or(0, |u| u.len() + USER_ID_CLAIM.len() + 6) + copied_len,
+            FIXED_CLAIMS_LEN
+                + audience.len()
+                + user_id.map_or(0, |u| USER_ID_CLAIM.len() + u.len() + 6)
+                + copied_len,
         );
         json.push(b'{');
         if let Some(user_id) = user_id {
@@ -67,7 +76,7 @@ impl Payload {
             json::write_string(&mut json, user_id);
             json.push(b',');
         }
-        Self { json }
+        Self { json, audience }
     }
 
     /// Where copied claims are written: JSON object members, each followed by a comma
@@ -78,7 +87,7 @@ impl Payload {
 
     /// Ends the payload with `nbf`, `exp` (`now` plus `lifetime`), `iat`, `aud` and `iss`, and
     /// signs it with `key` into a compact JWT.
-    pub(crate) fn sign(self, key: &SigningKey, audience: &str, now: u64, lifetime: u64) -> String {
+    pub(crate) fn sign(self, key: &SigningKey, now: u64, lifetime: u64) -> String {
         let mut payload = self.json;
         let mut numbers = itoa::Buffer::new();
         for (name, value) in [
@@ -91,7 +100,7 @@ impl Payload {
             payload.push(b',');
         }
         payload.extend_from_slice(b"\"aud\":");
-        json::write_string(&mut payload, audience);
+        json::write_string(&mut payload, self.audience);
         payload.extend_from_slice(b",\"iss\":\"");
         payload.extend_from_slice(ISSUER.as_bytes());
         payload.extend_from_slice(b"\"}");
@@ -152,12 +161,12 @@ mod tests {
 
     #[test]
     fn a_minted_token_verifies_and_carries_every_claim() {
-        let token = Payload::new(Some("ann \"quoted\""), 0).sign(
-            &key(),
+        let token = Payload::new(
             "http://localhost/client/?hub=chat",
-            1_700_000_000,
-            3600,
-        );
+            Some("ann \"quoted\""),
+            0,
+        )
+        .sign(&key(), 1_700_000_000, 3600);
         let claims = decode(&token, "http://localhost/client/?hub=chat");
         assert_eq!(
             claims,
@@ -171,11 +180,11 @@ mod tests {
 
     #[test]
     fn copied_claims_are_written_between_the_user_claim_and_the_time_claims() {
-        let mut payload = Payload::new(Some("ann"), 0);
+        let mut payload = Payload::new("a", Some("ann"), 0);
         payload
             .copied_claims()
             .extend_from_slice(br#""name":"Ann","roles":["a","b"],"#);
-        let token = payload.sign(&key(), "a", 5, 10);
+        let token = payload.sign(&key(), 5, 10);
         let text = URL_SAFE_NO_PAD
             .decode(token.split('.').nth(1).unwrap())
             .unwrap();
@@ -188,7 +197,7 @@ mod tests {
 
     #[test]
     fn no_user_id_means_no_user_claim() {
-        let token = Payload::new(None, 0).sign(&key(), "a", 0, 1);
+        let token = Payload::new("a", None, 0).sign(&key(), 0, 1);
         assert!(decode(&token, "a").get(USER_ID_CLAIM).is_none());
     }
 
