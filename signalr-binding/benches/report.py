@@ -3,13 +3,15 @@
 
 Run after `cargo bench -p signalr-binding --bench resolve`:
 
-    python3 signalr-binding/benches/report.py [CRITERION_DIR]
+    python3 signalr-binding/benches/report.py [--case CASE]... [CRITERION_DIR]
 
-CRITERION_DIR defaults to `$CARGO_TARGET_DIR/criterion`, else `target/criterion`. The figure is
-the ratio of the medians measured in the same run; under 1.0 means resolving (headers, claims,
-token, JSON answer) costs less than the bare signing call. Exits non-zero when a case is missing.
+CRITERION_DIR defaults to `$CARGO_TARGET_DIR/criterion`, else `target/criterion`; `--case`
+reports only the cases named (all three by default). The figure is the ratio of the medians
+measured in the same run; under 1.0 means resolving (headers, claims, token, JSON answer)
+costs less than the bare signing call. Exits non-zero when a case is missing.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -25,13 +27,16 @@ def median_ns(root, group, function):
 
 
 def main():
-    if len(sys.argv) > 1:
-        root = sys.argv[1]
-    else:
-        root = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "criterion")
+    parser = argparse.ArgumentParser(description="resolve / jsonwebtoken::encode per case")
+    parser.add_argument("--case", action="append", choices=CASES, help="only this case")
+    parser.add_argument("criterion_dir", nargs="?")
+    args = parser.parse_args()
+    root = args.criterion_dir or os.path.join(
+        os.environ.get("CARGO_TARGET_DIR", "target"), "criterion"
+    )
     print(f"{'case':<26} {'resolve':>10} {'jsonwebtoken':>13} {'ratio':>7}")
     worst = 0.0
-    for case in CASES:
+    for case in args.case or CASES:
         try:
             resolve = median_ns(root, case, "resolve")
             baseline = median_ns(root, case, "jsonwebtoken_encode")
