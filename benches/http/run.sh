@@ -18,9 +18,12 @@
 # the order rotating between rounds; the figures are medians over the rounds, and each ratio is
 # the median of the per-round ratios (two targets of one round ran seconds apart).
 #
+# Each run also reports how busy wrk itself was (its CPU time over the run): when it is near
+# THREADS whole cores, the rates are partly wrk's limit, and the summary says so.
+#
 # Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (64), THREADS (1),
-# WARMUP (3s), SERVER_CPU (0), WRK_CPU (1), PORT_BASE (17171: uses PORT_BASE..PORT_BASE+2),
-# PIN (1; 0 runs unpinned).
+# WARMUP (3s), SERVER_CPU (0), WRK_CPU (1; a taskset list such as 1-3 with THREADS=3 on a larger
+# machine), PORT_BASE (17171: uses PORT_BASE..PORT_BASE+2), PIN (1; 0 runs unpinned).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -129,16 +132,18 @@ body=$(curl -sf -X POST "${URLS[axum-trivial]}")
 [[ $body == pong ]] || die "axum-trivial answered '$body'"
 echo "axum-trivial: answers pong"
 
-# measure NAME DURATION: runs wrk, prints requests/s; fails on errors or non-2xx answers.
+# measure NAME DURATION: runs wrk, prints requests/s and how busy wrk itself was (its CPU time
+# over the run, in per cent of one core); fails on errors or non-2xx answers.
 measure() {
-    local name=$1 duration=$2 out
-    out=$("${WRK_PIN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" \
-        -s "$HERE/post.lua" "${URLS[$name]}")
+    local name=$1 duration=$2 out cpu TIMEFORMAT='%P'
+    cpu=$({ time "${WRK_PIN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" \
+        -s "$HERE/post.lua" "${URLS[$name]}" >"$LOGS/wrk.out" 2>&1; } 2>&1)
+    out=$(<"$LOGS/wrk.out")
     if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
         echo "$out" >&2
         die "$name: errors during the run"
     fi
-    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+    echo "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out") $cpu"
 }
 
 echo "== warming up ($WARMUP each)"
@@ -153,9 +158,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # Rotate the order so no target always runs first (or right after the same neighbour).
     for ((i = 0; i < ${#NAMES[@]}; i++)); do
         name=${NAMES[$(((i + round - 1) % ${#NAMES[@]}))]}
-        rps=$(measure "$name" "$DURATION")
-        printf '%s\t%s\t%s\n' "$round" "$name" "$rps" >>"$RESULTS"
-        printf 'round %d  %-18s %10.0f req/s\n' "$round" "$name" "$rps"
+        read -r rps wrk_cpu < <(measure "$name" "$DURATION")
+        printf '%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" "$wrk_cpu" >>"$RESULTS"
+        printf 'round %d  %-18s %10.0f req/s  (wrk %3.0f%% busy)\n' "$round" "$name" "$rps" "$wrk_cpu"
     done
 done
 
@@ -173,20 +178,24 @@ fi
 echo "servers: axum example with RUST_LOG=warn (no per-request log line), Node peers log nothing"
 echo
 
-python3 - "$RESULTS" <<'PY'
+python3 - "$RESULTS" "$THREADS" <<'PY'
 import statistics, sys
 from collections import defaultdict
 
 rows = [line.split("\t") for line in open(sys.argv[1]) if line.strip()]
+threads = int(sys.argv[2])
 by_round = defaultdict(dict)
-for rnd, name, rps in rows:
+wrk_busy = defaultdict(list)
+for rnd, name, rps, cpu in rows:
     by_round[int(rnd)][name] = float(rps)
+    wrk_busy[name].append(float(cpu))
 names = ["axum-trivial", "axum-negotiate", "node-hmac", "node-jsonwebtoken"]
-print("req/s (median over rounds; the rounds in brackets)")
+print("req/s (median over rounds; the rounds in brackets), and how busy wrk was")
 for name in names:
     values = [by_round[r][name] for r in sorted(by_round)]
     listed = ", ".join(f"{v:.0f}" for v in values)
-    print(f"  {name:<18} {statistics.median(values):>9.0f}   [{listed}]")
+    busy = statistics.median(wrk_busy[name])
+    print(f"  {name:<18} {statistics.median(values):>9.0f}   [{listed}]  wrk {busy:.0f}% busy")
 print()
 print("ratios (median of the per-round ratios; each round's in brackets)")
 ratios = [
@@ -202,4 +211,11 @@ for label, top, bottom, target in ratios:
     if target is not None:
         verdict = f"  target >= {target:.2f}: {'met' if median >= target else 'MISSED'}"
     print(f"  {label:<36} {median:>5.2f}x  [{listed}]{verdict}")
+# wrk with THREADS threads can use THREADS cores; near that, the rate is partly wrk's limit.
+saturated = [n for n in names if statistics.median(wrk_busy[n]) >= 85 * threads]
+if saturated:
+    print()
+    print(f"note: wrk was at least 85% busy against {', '.join(saturated)}: those rates are partly")
+    print("wrk's own limit, so ratios against them understate the faster server; on a machine with")
+    print("more cores, give wrk its own (WRK_CPU, THREADS).")
 PY
