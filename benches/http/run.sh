@@ -158,7 +158,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # Rotate the order so no target always runs first (or right after the same neighbour).
     for ((i = 0; i < ${#NAMES[@]}; i++)); do
         name=${NAMES[$(((i + round - 1) % ${#NAMES[@]}))]}
-        read -r rps wrk_cpu < <(measure "$name" "$DURATION")
+        # Assigned first, so that a failed run (measure exits) stops the script with its status.
+        result=$(measure "$name" "$DURATION")
+        read -r rps wrk_cpu <<<"$result"
         printf '%s\t%s\t%s\t%s\n' "$round" "$name" "$rps" "$wrk_cpu" >>"$RESULTS"
         printf 'round %d  %-18s %10.0f req/s  (wrk %3.0f%% busy)\n' "$round" "$name" "$rps" "$wrk_cpu"
     done
