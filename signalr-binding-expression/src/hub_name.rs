@@ -1,11 +1,13 @@
-//! The hub-name rule.
+//! The hub-name rule, on a whole name and on the literal text of a templated one.
+
+use crate::{Part, Template};
 
 /// The rule, as quoted in every [`HubNameError`] message.
 const RULE: &str =
     "a hub name starts with an ASCII letter and contains only ASCII letters, digits and `_`";
 
 /// Checks a hub name: ASCII letters, digits and `_`, starting with a letter (the SignalR Service
-/// REST API's rule for `hub`, SPEC section 1).
+/// REST API's rule for `hub`, Azure/azure-signalr `docs/rest-api.md`).
 ///
 /// ```
 /// use signalr_binding_expression::validate_hub_name;
@@ -39,6 +41,49 @@ pub fn validate_hub_name(name: &str) -> Result<(), HubNameError> {
     }
 }
 
+/// Checks what can be known before a request of a templated hub name: the whole name when the
+/// template is literal, else its literal text, which no value of its expressions can repair (a
+/// first piece that does not start with a letter, a character outside the rule). A `%NAME%`
+/// template is checked when the setting is read.
+///
+/// ```
+/// use signalr_binding_expression::{Template, validate_hub_name_template};
+///
+/// let ok: Template = "chat_{query.room}".parse()?;
+/// assert!(validate_hub_name_template(&ok).is_ok());
+/// let bad: Template = "chat-{query.room}".parse()?;
+/// assert!(validate_hub_name_template(&bad).is_err());
+/// # Ok::<(), signalr_binding_expression::TemplateError>(())
+/// ```
+pub fn validate_hub_name_template(template: &Template) -> Result<(), HubNameError> {
+    if let Some(name) = template.as_literal() {
+        return validate_hub_name(name);
+    }
+    let Template::Parts(parts) = template else {
+        return Ok(());
+    };
+    for (index, part) in parts.iter().enumerate() {
+        let Part::Literal(text) = part else {
+            continue;
+        };
+        let at_start = index == 0 && !text.starts_with(|c: char| c.is_ascii_alphabetic());
+        let bad = if at_start {
+            text.chars().next()
+        } else {
+            text.chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+        };
+        if let Some(character) = bad {
+            return Err(HubNameError::InvalidText {
+                text: text.to_string(),
+                character,
+                at_start,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A hub name that breaks the rule of [`validate_hub_name`]. The message says what is wrong and
 /// states the rule.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -65,14 +110,31 @@ pub enum HubNameError {
         /// Its byte offset in the name.
         offset: usize,
     },
+    /// Literal text of a templated hub name breaks the rule whatever its expressions hold.
+    #[error(
+        "the hub name's literal text `{text}` {} `{}`: {rule}",
+        if *at_start { "starts with" } else { "contains" },
+        character.escape_debug(),
+        rule = RULE
+    )]
+    InvalidText {
+        /// The literal piece.
+        text: String,
+        /// The first character that breaks the rule.
+        character: char,
+        /// Whether the character is the first of the name, which must be a letter.
+        at_start: bool,
+    },
 }
 
 impl HubNameError {
     /// Byte offset of the offending character in the name (0 for an empty or badly started
-    /// name).
+    /// name, and for literal text of a template).
     pub fn offset(&self) -> usize {
         match self {
-            HubNameError::Empty | HubNameError::InvalidStart { .. } => 0,
+            HubNameError::Empty
+            | HubNameError::InvalidStart { .. }
+            | HubNameError::InvalidText { .. } => 0,
             HubNameError::InvalidCharacter { offset, .. } => *offset,
         }
     }
@@ -80,7 +142,47 @@ impl HubNameError {
 
 #[cfg(test)]
 mod tests {
-    use super::{HubNameError, validate_hub_name};
+    use super::{HubNameError, validate_hub_name, validate_hub_name_template};
+    use crate::Template;
+
+    #[test]
+    fn templates_are_checked_on_their_literal_text() {
+        let check = |source: &str| validate_hub_name_template(&source.parse::<Template>().unwrap());
+        for ok in [
+            "chat",
+            "chat_{query.room}",
+            "{query.hub}",
+            "{headers.x}_2",
+            "%HUB%",
+        ] {
+            assert_eq!(check(ok), Ok(()), "{ok}");
+        }
+        assert_eq!(
+            check("2{query.room}"),
+            Err(HubNameError::InvalidText {
+                text: "2".into(),
+                character: '2',
+                at_start: true
+            })
+        );
+        assert_eq!(
+            check("{query.room}-x"),
+            Err(HubNameError::InvalidText {
+                text: "-x".into(),
+                character: '-',
+                at_start: false
+            })
+        );
+        assert_eq!(
+            check("chat-room").unwrap_err(),
+            validate_hub_name("chat-room").unwrap_err()
+        );
+        assert!(
+            check("a-{query.b}").unwrap_err().to_string().starts_with(
+                "the hub name's literal text `a-` contains `-`: a hub name starts with"
+            )
+        );
+    }
 
     #[test]
     fn accepts_letters_digits_underscore() {

@@ -1,4 +1,11 @@
-//! Binding-expression templates of the SignalR connection-info binding, and the hub-name rule.
+//! The shared vocabulary of the SignalR connection-info binding: binding-expression templates,
+//! and the rules for hub names, setting names and id-token algorithms.
+//!
+//! The attribute macro checks a binding at compile time and the runtime checks a builder or a
+//! `function.json` at run time; both use this crate, so each rule is written once: the
+//! [`Template`] language, [`validate_hub_name`], [`validate_setting_name`] (with
+//! [`DEFAULT_CONNECTION_STRING_SETTING`]), the [`JwtAlgorithm`] table, and the one "did you
+//! mean" rule, [`closest`].
 //!
 //! Every string property of the binding (`hub_name`, `user_id`, `id_token`, ...) is a
 //! [`Template`]. The attribute macro parses templates at compile time and the runtime parses
@@ -72,13 +79,21 @@
 
 use std::borrow::Cow;
 
+mod algorithm;
 mod error;
 mod hub_name;
 mod parser;
+mod setting_name;
+mod suggest;
 mod template;
 
+pub use algorithm::{JwtAlgorithm, UnknownAlgorithm};
 pub use error::{TemplateError, TemplateErrorKind};
-pub use hub_name::{HubNameError, validate_hub_name};
+pub use hub_name::{HubNameError, validate_hub_name, validate_hub_name_template};
+pub use setting_name::{
+    DEFAULT_CONNECTION_STRING_SETTING, SettingNameError, validate_setting_name,
+};
+pub use suggest::closest;
 
 /// One piece of a template.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -18,10 +18,10 @@ const SOURCES: [&str; 2] = [HEADERS, QUERY];
 
 /// Parses `source` into a template. See the crate docs for the language.
 pub(crate) fn parse(source: &str) -> Result<Template, TemplateError> {
-    // Azure resolves `%...%` pairs anywhere in a string (`ResolveWholeString`). This binding's
-    // properties take a setting reference only as the whole value (SPEC section 1), so a value
-    // that starts with `%` is a setting reference or an error, and a `%` anywhere else is an
-    // error (see `percent_in_text`).
+    // Azure resolves `%...%` pairs anywhere in a string (WebJobs `NameResolverExtensions
+    // .ResolveWholeString`). This binding takes a setting reference only as the whole value, so
+    // a value that starts with `%` is a setting reference or an error, and a `%` anywhere else
+    // is an error (see `percent_in_text`).
     if source.starts_with('%') {
         return parse_setting(source);
     }
@@ -184,7 +184,7 @@ fn parse_expression(source: &str, span: Range<usize>) -> Result<Part, TemplateEr
     if canonical == HEADERS {
         match http::HeaderName::from_bytes(name.as_bytes()) {
             // `HeaderName` stores standard and custom names lower-cased; header names match
-            // case-insensitively (SPEC section 2), so this is the canonical form.
+            // case-insensitively (Azure WebJobs `HttpTriggerAttributeBindingProvider`), so this is the canonical form.
             Ok(header) => Ok(Part::Header(Cow::Owned(header.as_str().to_owned()))),
             Err(_) => Err(TemplateError::new(
                 TemplateErrorKind::InvalidHeaderName {
@@ -198,26 +198,14 @@ fn parse_expression(source: &str, span: Range<usize>) -> Result<Part, TemplateEr
             )),
         }
     } else {
-        // Query keys match case-sensitively (SPEC section 2): stored as written.
+        // Query keys match case-sensitively, as in Azure WebJobs: stored as written.
         Ok(Part::Query(Cow::Owned(name.to_owned())))
     }
 }
 
 /// The supported source closest to `written`, if it looks like a typo of one.
 fn suggest_source(written: &str) -> Option<&'static str> {
-    let written = written.to_ascii_lowercase();
-    SOURCES
-        .iter()
-        .copied()
-        .map(|candidate| {
-            (
-                candidate,
-                strsim::normalized_damerau_levenshtein(&written, candidate),
-            )
-        })
-        .filter(|&(_, score)| score >= 0.5)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(candidate, _)| candidate)
+    crate::closest(written, SOURCES.iter().copied())
 }
 
 /// Parses a value that starts with `%`.
