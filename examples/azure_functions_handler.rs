@@ -1,10 +1,12 @@
-//! The negotiate function as an Azure Functions custom handler.
+//! The negotiate function as an Azure Functions custom handler, its binding read from a
+//! `function.json`.
 //!
-//! `examples/azure-functions/` is the function app: `host.json` runs this binary (copied there
-//! as `handler`) with HTTP request forwarding on, and `negotiate/function.json` declares an
-//! HTTP trigger and an HTTP output only, which is what makes the Functions host forward the
-//! original request (`/api/negotiate`, its headers and query) instead of an invocation
-//! payload. The SignalR binding runs here, in Rust, from the attribute:
+//! `examples/azure-functions/` is the function app. Its `host.json` runs this program (copied
+//! there as `handler`) with HTTP request forwarding on, and its `negotiate/function.json` holds
+//! only an HTTP trigger and an HTTP output: only then does the Functions host forward the
+//! original request (`/api/negotiate`, its headers and query). So the SignalR binding runs here,
+//! built from the `signalRConnectionInfo` block of `examples/function-json/function.json`, the
+//! `function.json` a JavaScript function app has for the same function.
 //!
 //! ```text
 //! cargo build --release --example azure_functions_handler
@@ -12,83 +14,76 @@
 //! cd examples/azure-functions && func start
 //! ```
 //!
-//! The host tells the handler its port in `FUNCTIONS_CUSTOMHANDLER_PORT`; without it (run by
-//! hand) the `--port` option (default 7071) is used. App settings, such as
-//! `AzureSignalRConnectionString`, arrive as environment variables.
-//!
-//! This handler receives the connection info as a `String`, the JSON answer itself, as a C#
-//! function binds it (a `String` receiver is named with `name = "..."`), and returns an
-//! `http::Response<String>`: a binding failure becomes the error's status and JSON body.
+//! App settings, such as `AzureSignalRConnectionString`, arrive as environment variables.
 
-use axum::Router;
-use axum::extract::Request;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
 use axum::routing::get;
-use http::{Response, header};
-use signalr_binding::signalr_connection_info;
-use signalr_binding_examples::settings::ExampleSettings;
-use signalr_binding_examples::{NEGOTIATE_PATH, axum_app, cli, startup};
+use axum::{Extension, Router};
+use signalr_binding::{
+    BindingContext, BindingError, ConnectionInfoBinding, DEFAULT_CONNECTION_STRING_SETTING,
+    EMULATOR_CONNECTION_STRING, SignalRConnectionInfo,
+};
 
-/// The environment variable through which the Functions host gives the port.
-const PORT_ENV: &str = "FUNCTIONS_CUSTOMHANDLER_PORT";
+/// The `function.json` whose `signalRConnectionInfo` input binding this handler serves.
+const FUNCTION_JSON: &str = include_str!("function-json/function.json");
 
 /// `GET` or `POST /api/negotiate`, forwarded by the Functions host.
-#[signalr_connection_info(
-    hub_name = "chat",
-    user_id = "{headers.x-ms-client-principal-id}",
-    name = "info"
-)]
-async fn negotiate(request: Request, info: String) -> Response<String> {
-    tracing::info!(method = %request.method(), "connection info issued");
-    Response::builder()
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(info)
-        .expect("a static header is valid")
+async fn negotiate(
+    State(binding): State<Arc<ConnectionInfoBinding>>,
+    request: Request,
+) -> Result<SignalRConnectionInfo, BindingError> {
+    binding.resolve(&request)
+}
+
+/// The application: the negotiate endpoint, with the binding of [`FUNCTION_JSON`].
+pub fn app() -> Router {
+    let binding = ConnectionInfoBinding::from_function_json(FUNCTION_JSON)
+        .expect("function.json has one valid signalRConnectionInfo binding")
+        .binding;
+    Router::new()
+        .route("/api/negotiate", get(negotiate).post(negotiate))
+        .with_state(Arc::new(binding))
+}
+
+/// The port to listen on: the one the Functions host gives in `FUNCTIONS_CUSTOMHANDLER_PORT`,
+/// else the Functions default, 7071 (run by hand).
+pub fn port(host_port: Option<&str>) -> u16 {
+    host_port.map_or(7071, |port| {
+        port.parse()
+            .expect("FUNCTIONS_CUSTOMHANDLER_PORT is a port number")
+    })
+}
+
+/// Settings that give the local emulator's connection string (`asrs-emulator start`), for a
+/// machine where `AzureSignalRConnectionString` is not set. It is the only setting the binding
+/// reads.
+pub fn emulator_settings() -> BindingContext {
+    BindingContext::new().with_settings(|name: &str| {
+        (name == DEFAULT_CONNECTION_STRING_SETTING).then(|| EMULATOR_CONNECTION_STRING.to_owned())
+    })
 }
 
 #[tokio::main]
-async fn main() {
-    let mut options = cli::from_env("azure_functions_handler");
-    startup::init_tracing();
-    if let Ok(port) = std::env::var(PORT_ENV) {
-        match port.trim().parse() {
-            Ok(port) => options.port = port,
-            Err(_) => {
-                eprintln!("azure_functions_handler: {PORT_ENV}=`{port}` is not a port number");
-                std::process::exit(2);
-            }
-        }
-    }
-    if !options.cors_origins.is_empty() {
-        eprintln!(
-            "azure_functions_handler: on Azure Functions, CORS is the platform's job \
-             (Host.CORS in local.settings.json, or the app's CORS settings); --cors-origin is ignored"
+async fn main() -> std::io::Result<()> {
+    let port = port(
+        std::env::var("FUNCTIONS_CUSTOMHANDLER_PORT")
+            .ok()
+            .as_deref(),
+    );
+    let mut app = app();
+    if std::env::var_os(DEFAULT_CONNECTION_STRING_SETTING).is_none() {
+        println!(
+            "{DEFAULT_CONNECTION_STRING_SETTING} is not set: using the local emulator (port 8888)"
         );
+        // The binding reads its settings from a `BindingContext` in the request's extensions.
+        app = app.layer(Extension(emulator_settings()));
     }
-    let settings = ExampleSettings::from_env();
-    let app = Router::new()
-        .route(NEGOTIATE_PATH, get(negotiate).post(negotiate))
-        .layer(axum::Extension(settings.context.clone()))
-        .layer(axum_app::trace_layer());
-
-    let listener = match tokio::net::TcpListener::bind(options.addr()).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!(
-                "azure_functions_handler: cannot listen on {}: {error}",
-                options.addr()
-            );
-            std::process::exit(1);
-        }
-    };
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    startup::print_banner("azure_functions_handler", addr, &settings);
-    if let Err(error) = axum::serve(listener, app)
-        .with_graceful_shutdown(startup::shutdown_signal())
-        .await
-    {
-        eprintln!("azure_functions_handler: {error}");
-        std::process::exit(1);
-    }
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    println!(
+        "listening on http://{}/api/negotiate",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app).await
 }

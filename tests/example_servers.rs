@@ -1,14 +1,54 @@
-//! The example servers (axum, plain hyper, Azure Functions custom handler) each serve a
-//! negotiate answer that an independent verifier accepts, and refuse a request without the
-//! user-id header with a 400, never a 500. One real HTTP request each, to the real binary.
+//! The examples' servers (axum, plain hyper, Azure Functions custom handler), run in this
+//! process on a loopback port, and the bench-server binary, run as a process: each serves a
+//! negotiate answer that an independent verifier accepts, and refuses a request without the
+//! user-id header with a 400, never a 500.
 
 mod common;
+
+#[path = "../examples/azure_functions_handler.rs"]
+#[allow(dead_code)]
+mod azure_functions_handler;
+#[path = "../examples/hyper.rs"]
+#[allow(dead_code)]
+mod hyper_example;
+#[path = "../examples/negotiate.rs"]
+#[allow(dead_code)]
+mod negotiate;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Extension;
+use signalr_binding::BindingContext;
 
 use common::*;
 
 const USER: &str = "alice";
 const URL: &str = "http://127.0.0.1:8888/client/?hub=chat";
 const AUDIENCE: &str = "http://127.0.0.1/client/?hub=chat";
+const EMULATOR_URL: &str = "http://localhost:8888/client/?hub=chat";
+const EMULATOR_AUDIENCE: &str = "http://localhost/client/?hub=chat";
+
+/// Settings with `connection_string` as `AzureSignalRConnectionString`, whatever this process's
+/// environment holds.
+fn settings(connection_string: &str) -> BindingContext {
+    BindingContext::new().with_settings(HashMap::from([(
+        "AzureSignalRConnectionString".to_owned(),
+        connection_string.to_owned(),
+    )]))
+}
+
+fn negotiate_example(context: BindingContext) -> InProcess {
+    InProcess::axum(negotiate::app().layer(Extension(context)))
+}
+
+fn hyper_example(context: BindingContext) -> InProcess {
+    InProcess::start(move |listener| hyper_example::serve(listener, context))
+}
+
+fn azure_functions_handler(context: BindingContext) -> InProcess {
+    InProcess::axum(azure_functions_handler::app().layer(Extension(context)))
+}
 
 fn assert_no_secret(running: &Running) {
     let transcript = running.transcript();
@@ -26,7 +66,7 @@ fn assert_no_secret(running: &Running) {
     );
 }
 
-fn assert_missing_header_is_400(addr: std::net::SocketAddr) {
+fn assert_missing_header_is_400(addr: SocketAddr) {
     let response = http(addr, "POST", "/api/negotiate", &[]);
     assert_eq!(response.status, 400, "body: {}", response.body);
     let json = response.json();
@@ -40,10 +80,104 @@ fn assert_missing_header_is_400(addr: std::net::SocketAddr) {
     );
 }
 
+fn assert_serves_connection_info(addr: SocketAddr, methods: &[&str]) {
+    for method in methods {
+        let response = http(
+            addr,
+            method,
+            "/api/negotiate?negotiateVersion=1",
+            &[("X-MS-Client-Principal-Id", USER)],
+        );
+        check_connection_info(&response, URL, TEST_ACCESS_KEY, AUDIENCE, USER);
+    }
+    assert_missing_header_is_400(addr);
+}
+
 #[test]
-fn axum_example_serves_connection_info_on_post_and_get() {
+fn negotiate_example_serves_connection_info_on_post_and_get() {
+    let server = negotiate_example(settings(&loopback_connection_string(8888)));
+    assert_serves_connection_info(server.addr, &["POST", "GET"]);
+    assert_eq!(http(server.addr, "GET", "/elsewhere", &[]).status, 404);
+    assert_eq!(
+        http(server.addr, "DELETE", "/api/negotiate", &[]).status,
+        405
+    );
+}
+
+#[test]
+fn hyper_example_serves_connection_info_on_post_and_get() {
+    let server = hyper_example(settings(&loopback_connection_string(8888)));
+    assert_serves_connection_info(server.addr, &["POST", "GET"]);
+    assert_eq!(http(server.addr, "GET", "/", &[]).status, 404);
+    let put = http(server.addr, "PUT", "/api/negotiate", &[]);
+    assert_eq!(put.status, 405);
+    assert_eq!(put.header("allow"), Some("GET, POST"));
+}
+
+#[test]
+fn azure_functions_handler_serves_its_function_json_binding() {
+    let server = azure_functions_handler(settings(&loopback_connection_string(8888)));
+    assert_serves_connection_info(server.addr, &["POST", "GET"]);
+}
+
+#[test]
+fn azure_functions_handler_listens_on_the_port_the_host_gives() {
+    assert_eq!(azure_functions_handler::port(Some("40123")), 40123);
+    assert_eq!(azure_functions_handler::port(None), 7071, "run by hand");
+}
+
+#[test]
+fn the_examples_fall_back_to_the_emulator() {
+    let servers = [
+        negotiate_example(negotiate::emulator_settings()),
+        hyper_example(hyper_example::emulator_settings()),
+        azure_functions_handler(azure_functions_handler::emulator_settings()),
+    ];
+    for server in &servers {
+        let response = http(
+            server.addr,
+            "POST",
+            "/api/negotiate",
+            &[("x-ms-client-principal-id", USER)],
+        );
+        check_connection_info(
+            &response,
+            EMULATOR_URL,
+            EMULATOR_ACCESS_KEY,
+            EMULATOR_AUDIENCE,
+            USER,
+        );
+    }
+}
+
+#[test]
+fn the_examples_answer_a_bad_connection_string_with_a_500_without_the_key() {
+    let context = || settings(&format!("Endpoint=not a url;AccessKey={TEST_ACCESS_KEY}"));
+    let servers = [
+        negotiate_example(context()),
+        hyper_example(context()),
+        azure_functions_handler(context()),
+    ];
+    for server in &servers {
+        let response = http(
+            server.addr,
+            "POST",
+            "/api/negotiate",
+            &[("x-ms-client-principal-id", USER)],
+        );
+        assert_eq!(response.status, 500, "body: {}", response.body);
+        assert!(!response.body.contains(TEST_ACCESS_KEY));
+        assert_eq!(
+            response.json()["error"]["code"],
+            "invalid_connection_string"
+        );
+    }
+}
+
+#[test]
+fn bench_server_serves_connection_info_and_ping() {
     let cs = loopback_connection_string(8888);
-    let (mut server, addr) = start_example("negotiate", &["--port", "0"], Some(&cs), &[]);
+    let (mut server, addr) = start_bench_server(&["--port", "0"], Some(&cs), &[]);
     let lines = server.stdout_lines();
     assert!(
         lines
@@ -51,45 +185,33 @@ fn axum_example_serves_connection_info_on_post_and_get() {
             .any(|l| l.contains("from AzureSignalRConnectionString")),
         "{lines:?}"
     );
-
-    for method in ["POST", "GET"] {
-        let response = http(
-            addr,
-            method,
-            "/api/negotiate?negotiateVersion=1",
-            &[("x-ms-client-principal-id", USER)],
-        );
-        check_connection_info(&response, URL, TEST_ACCESS_KEY, AUDIENCE, USER);
-    }
-    assert_missing_header_is_400(addr);
+    assert_serves_connection_info(addr, &["POST", "GET"]);
     assert_eq!(http(addr, "GET", "/elsewhere", &[]).status, 404);
     assert_eq!(http(addr, "DELETE", "/api/negotiate", &[]).status, 405);
-
+    for method in ["POST", "GET"] {
+        let ping = http(addr, method, "/api/ping", &[]);
+        assert_eq!((ping.status, ping.body.as_str()), (200, "pong\n"));
+    }
     server.stop();
     assert_no_secret(&server);
 }
 
 #[test]
-fn axum_example_falls_back_to_the_emulator_and_says_so() {
-    let (mut server, addr) = start_example("negotiate", &["--port", "0"], None, &[]);
+fn bench_server_falls_back_to_the_emulator_and_says_so() {
+    let (mut server, addr) = start_bench_server(&["--port", "0"], None, &[]);
     let lines = server.stdout_lines();
     assert!(
         lines[0].starts_with("listening on http://127.0.0.1:"),
         "{lines:?}"
     );
-    assert!(
-        lines.iter().take(4).any(|l| l.contains("emulator")),
-        "{lines:?}"
-    );
+    assert!(lines.iter().any(|l| l.contains("emulator")), "{lines:?}");
     assert!(
         lines
             .iter()
-            .take(4)
             .any(|l| l.starts_with("try: curl ")
                 && l.contains(&format!("http://{addr}/api/negotiate"))),
         "{lines:?}"
     );
-
     let response = http(
         addr,
         "POST",
@@ -98,9 +220,9 @@ fn axum_example_falls_back_to_the_emulator_and_says_so() {
     );
     check_connection_info(
         &response,
-        "http://localhost:8888/client/?hub=chat",
+        EMULATOR_URL,
         EMULATOR_ACCESS_KEY,
-        "http://localhost/client/?hub=chat",
+        EMULATOR_AUDIENCE,
         USER,
     );
     server.stop();
@@ -108,15 +230,11 @@ fn axum_example_falls_back_to_the_emulator_and_says_so() {
 }
 
 #[test]
-fn axum_example_cors_is_configurable() {
+fn bench_server_cors_is_configurable() {
     let cs = loopback_connection_string(8888);
     let origin = "http://localhost:5173";
-    let (mut server, addr) = start_example(
-        "negotiate",
-        &["--port", "0", "--cors-origin", origin],
-        Some(&cs),
-        &[],
-    );
+    let (mut server, addr) =
+        start_bench_server(&["--port", "0", "--cors-origin", origin], Some(&cs), &[]);
 
     let preflight = |from: &str| {
         http(
@@ -174,7 +292,7 @@ fn axum_example_cors_is_configurable() {
     check_connection_info(&response, URL, TEST_ACCESS_KEY, AUDIENCE, USER);
 
     // Without --cors-origin no CORS headers are sent.
-    let (mut plain, plain_addr) = start_example("negotiate", &["--port", "0"], Some(&cs), &[]);
+    let (mut plain, plain_addr) = start_bench_server(&["--port", "0"], Some(&cs), &[]);
     let response = http(
         plain_addr,
         "POST",
@@ -185,8 +303,7 @@ fn axum_example_cors_is_configurable() {
     assert_eq!(response.header("access-control-allow-origin"), None);
 
     // `*` (here from the environment variable) allows any origin, without credentials.
-    let (mut any, any_addr) = start_example(
-        "negotiate",
+    let (mut any, any_addr) = start_bench_server(
         &["--port", "0"],
         Some(&cs),
         &[("SIGNALR_CORS_ORIGINS", "*")],
@@ -208,51 +325,9 @@ fn axum_example_cors_is_configurable() {
 }
 
 #[test]
-fn hyper_example_serves_connection_info() {
-    let cs = loopback_connection_string(8888);
-    let (mut server, addr) = start_example("hyper", &["--port", "0"], Some(&cs), &[]);
-    for method in ["POST", "GET"] {
-        let response = http(
-            addr,
-            method,
-            "/api/negotiate?negotiateVersion=1",
-            &[("X-MS-Client-Principal-Id", USER)],
-        );
-        check_connection_info(&response, URL, TEST_ACCESS_KEY, AUDIENCE, USER);
-    }
-    assert_missing_header_is_400(addr);
-    assert_eq!(http(addr, "GET", "/", &[]).status, 404);
-    assert_eq!(http(addr, "PUT", "/api/negotiate", &[]).status, 405);
-    server.stop();
-    assert_no_secret(&server);
-}
-
-#[test]
-fn azure_functions_handler_serves_connection_info_on_the_host_port() {
-    let cs = loopback_connection_string(8888);
-    // The Functions host gives the port in FUNCTIONS_CUSTOMHANDLER_PORT; 0 lets the system pick.
-    let (mut server, addr) = start_example(
-        "azure_functions_handler",
-        &[],
-        Some(&cs),
-        &[("FUNCTIONS_CUSTOMHANDLER_PORT", "0")],
-    );
-    let response = http(
-        addr,
-        "POST",
-        "/api/negotiate",
-        &[("x-ms-client-principal-id", USER)],
-    );
-    check_connection_info(&response, URL, TEST_ACCESS_KEY, AUDIENCE, USER);
-    assert_missing_header_is_400(addr);
-    server.stop();
-    assert_no_secret(&server);
-}
-
-#[test]
-fn a_bad_connection_string_is_a_500_that_does_not_leak_it() {
+fn bench_server_says_what_is_wrong_with_a_bad_connection_string_and_logs_it() {
     let cs = format!("Endpoint=not a url;AccessKey={TEST_ACCESS_KEY}");
-    let (mut server, addr) = start_example("negotiate", &["--port", "0"], Some(&cs), &[]);
+    let (mut server, addr) = start_bench_server(&["--port", "0"], Some(&cs), &[]);
     let lines = server.stdout_lines();
     assert!(
         lines
@@ -285,16 +360,16 @@ fn a_bad_connection_string_is_a_500_that_does_not_leak_it() {
 }
 
 #[test]
-fn the_examples_explain_bad_arguments() {
-    let output = std::process::Command::new(example_binary("negotiate"))
+fn bench_server_explains_bad_arguments() {
+    let output = std::process::Command::new(BENCH_SERVER)
         .args(["--port", "seventy"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("--port: `seventy` is not a port number"),
+        stderr.contains("invalid value 'seventy' for '--port <N>'"),
         "{stderr}"
     );
-    assert!(stderr.contains("usage:"), "{stderr}");
+    assert!(stderr.contains("--help"), "{stderr}");
 }

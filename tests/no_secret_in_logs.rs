@@ -1,28 +1,18 @@
-//! The axum negotiate example at the most verbose log level (`RUST_LOG=trace`) under failing
-//! and hostile requests: neither the access key nor a minted token (nor its signature) appears
-//! in anything it prints, nor in an error answer's body.
+//! bench-server (the negotiate handler with request tracing and error logging) at the most
+//! verbose log level (`RUST_LOG=trace`) under failing and hostile requests: neither the access
+//! key nor a minted token (nor its signature) appears in anything it prints, nor in an error
+//! answer's body.
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::net::SocketAddr;
+
+use http::HeaderValue;
+use http_body_util::Full;
 
 use common::*;
 
 const USER: &str = "alice";
-
-/// One request written byte for byte (for header values that are not UTF-8); the raw answer.
-fn raw_request(addr: SocketAddr, head: &[u8]) -> String {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    stream.write_all(head).unwrap();
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    String::from_utf8_lossy(&raw).into_owned()
-}
 
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     for secret in secrets {
@@ -33,9 +23,8 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     }
 }
 
-fn trace_example(connection_string: &str) -> (Running, SocketAddr) {
-    start_example(
-        "negotiate",
+fn trace_server(connection_string: &str) -> (Running, SocketAddr) {
+    start_bench_server(
         &["--port", "0"],
         Some(connection_string),
         &[("RUST_LOG", "trace")],
@@ -45,7 +34,7 @@ fn trace_example(connection_string: &str) -> (Running, SocketAddr) {
 #[test]
 fn failing_and_hostile_requests_log_no_key_and_no_token() {
     let cs = loopback_connection_string(8888);
-    let (mut server, addr) = trace_example(&cs);
+    let (mut server, addr) = trace_server(&cs);
 
     let ok = http(
         addr,
@@ -80,9 +69,9 @@ fn failing_and_hostile_requests_log_no_key_and_no_token() {
             vec![("x-ms-client-principal-id", long_user.as_str())],
         ),
         (
-            "user id with a control character",
+            "user id with a control character (a tab)",
             "/api/negotiate".into(),
-            vec![("x-ms-client-principal-id", "a\u{1}b")],
+            vec![("x-ms-client-principal-id", "a\tb")],
         ),
     ];
     for (what, path, headers) in &failing {
@@ -108,13 +97,16 @@ fn failing_and_hostile_requests_log_no_key_and_no_token() {
     let second_token = response.json()["accessToken"].as_str().unwrap().to_owned();
 
     // Not UTF-8.
-    let answer = raw_request(
-        addr,
-        b"POST /api/negotiate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\
-          x-ms-client-principal-id: caf\xe9\r\n\r\n",
-    );
-    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
-    assert!(answer.contains("invalid_header_value"), "{answer}");
+    let request = http::Request::post(format!("http://{addr}/api/negotiate"))
+        .header(
+            "x-ms-client-principal-id",
+            HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+        )
+        .body(Full::default())
+        .unwrap();
+    let answer = send(request);
+    assert_eq!(answer.status, 400, "{answer:?}");
+    assert!(answer.body.contains("invalid_header_value"), "{answer:?}");
 
     server.stop();
     let transcript = server.transcript();
@@ -144,7 +136,7 @@ fn a_broken_deployment_logs_and_answers_without_the_key() {
         ),
         format!("Endpoint=https://user:{TEST_ACCESS_KEY}@x;AccessKey={TEST_ACCESS_KEY}"),
     ] {
-        let (mut server, addr) = trace_example(&cs);
+        let (mut server, addr) = trace_server(&cs);
         let response = http(
             addr,
             "POST",

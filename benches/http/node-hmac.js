@@ -1,8 +1,8 @@
 // The negotiate endpoint written by hand on Node.js: the `http` module, the token built from
 // base64url segments and signed with one `crypto.createHmac('sha256', key)` per request.
 //
-// A peer of `cargo run --release --example negotiate` for benches/http/run.sh: same route
-// (`GET`/`POST /api/negotiate`), same user-id header, same claims in the same order
+// A peer of bench-server (`cargo run --release --bin bench-server`) for benches/http/run.sh:
+// same route (`GET`/`POST /api/negotiate`), same user-id header, same claims in the same order
 // (`asrs.s.uid`, `nbf`, `exp`, `iat`, `aud`, `iss`), same JSON answer. The connection string is
 // parsed once, at start-up, as the Rust binding does.
 //

@@ -4,10 +4,10 @@
 // string (the "Self-exposing /negotiate endpoint" pseudo code in Azure SignalR's client
 // negotiation docs: `jwt.sign({ aud: url }, accessKey, { expiresIn: 3600 })`).
 //
-// A peer of `cargo run --release --example negotiate` for benches/http/run.sh: same route
-// (`GET`/`POST /api/negotiate`), same user-id header, same claims (`asrs.s.uid`, `nbf`, `exp`,
-// `iat`, `aud`, `iss`; jsonwebtoken orders them its own way), same JSON answer. Unlike the docs'
-// pseudo code, the connection string is parsed once, at start-up, as the Rust binding does.
+// A peer of bench-server (`cargo run --release --bin bench-server`) for benches/http/run.sh:
+// same route (`GET`/`POST /api/negotiate`), same user-id header, same claims (`asrs.s.uid`,
+// `nbf`, `exp`, `iat`, `aud`, `iss`; jsonwebtoken orders them its own way), same JSON answer.
+// Unlike the docs' pseudo code, the connection string is parsed once, at start-up, as the Rust binding does.
 //
 //   node node-jsonwebtoken.js [--port N]   (default 7073; AzureSignalRConnectionString, else
 //                                           the local emulator's connection string)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The HTTP benchmark of issue 5: the axum negotiate example against a trivial route on the same
-# server and against two Node.js peers, with wrk on loopback. A manual measurement: not in CI,
-# not in `cargo test`.
+# The HTTP benchmark: bench-server's negotiate endpoint (the handler of examples/negotiate.rs)
+# against a trivial route on the same server and against two Node.js peers, with wrk on
+# loopback. A manual measurement: not in CI, not in `cargo test`.
 #
 #   benches/http/run.sh            # from anywhere in the repository
 #
 # Targets, all answering `POST` with `x-ms-client-principal-id: user-1` (benches/http/post.lua):
-#   axum-trivial       the example's `/api/ping` (same server, same layers, no binding)
-#   axum-negotiate     the example's `/api/negotiate` (#[signalr_connection_info])
+#   axum-trivial       bench-server's `/api/ping` (same server, same layers, no binding)
+#   axum-negotiate     bench-server's `/api/negotiate` (#[signalr_connection_info])
 #   node-hmac          node-hmac.js: `http` module, token built by hand, one createHmac per request
 #   node-jsonwebtoken  node-jsonwebtoken.js: `http` module, `jwt.sign` per request
 #   (both peers share peer.js: connection string parsed once, route, header, JSON answer)
@@ -63,11 +63,11 @@ else
     WRK_PIN=()
 fi
 
-echo "== building the example (release)"
-(cd "$ROOT" && cargo build --release --example negotiate)
+echo "== building bench-server (release)"
+(cd "$ROOT" && cargo build --release --bin bench-server)
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-EXAMPLE="$TARGET_DIR/release/examples/negotiate"
-[[ -x $EXAMPLE ]] || die "no binary at $EXAMPLE"
+SERVER="$TARGET_DIR/release/bench-server"
+[[ -x $SERVER ]] || die "no binary at $SERVER"
 
 if [[ ! -f $HERE/node_modules/jsonwebtoken/package.json \
       || $HERE/package-lock.json -nt $HERE/node_modules/.package-lock.json ]]; then
@@ -109,7 +109,7 @@ AXUM_PORT=$PORT_BASE
 HMAC_PORT=$((PORT_BASE + 1))
 JWT_PORT=$((PORT_BASE + 2))
 echo "== starting the servers"
-start axum "$AXUM_PORT" "$EXAMPLE" --port "$AXUM_PORT"
+start axum "$AXUM_PORT" "$SERVER" --port "$AXUM_PORT"
 start node-hmac "$HMAC_PORT" node "$HERE/node-hmac.js" --port "$HMAC_PORT"
 start node-jsonwebtoken "$JWT_PORT" node "$HERE/node-jsonwebtoken.js" --port "$JWT_PORT"
 
@@ -177,7 +177,7 @@ if [[ $PIN == 1 ]]; then
 else
     echo "pinning: none (PIN=0): servers and wrk share all $(nproc) cores"
 fi
-echo "servers: axum example with RUST_LOG=warn (no per-request log line), Node peers log nothing"
+echo "servers: bench-server with RUST_LOG=warn (no per-request log line), Node peers log nothing"
 echo
 
 python3 - "$RESULTS" "$THREADS" <<'PY'

@@ -1,104 +1,44 @@
-//! Helpers for tests that run the example binaries: finding them, running them with a time
-//! limit and killing them on drop, one-shot HTTP requests, and verifying minted tokens with an
-//! independent verifier (the `jsonwebtoken` crate).
+//! Helpers for the end-to-end tests: the bench-server binary and the Node scripts as child
+//! processes (killed on drop), the examples' servers in process on a loopback port, one-shot
+//! HTTP requests with hyper's client, and verifying minted tokens with an independent verifier
+//! (the `jsonwebtoken` crate).
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use http::{HeaderMap, Request};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
 /// An access key for tests: any string works as an HS256 key.
 pub const TEST_ACCESS_KEY: &str = "test-access-key-0123456789-abcdefghijklmnopqrstuvwxyz";
 
-/// The local emulator's access key (SPEC section 3).
+/// The local emulator's access key, from the connection string it prints (Azure/azure-signalr,
+/// `docs/emulator.md`).
 pub const EMULATOR_ACCESS_KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
 
 /// How long a spawned program gets to print its first lines.
 pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long one HTTP request may take before the test fails.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The bench-server binary, which cargo builds before the integration tests.
+pub const BENCH_SERVER: &str = env!("CARGO_BIN_EXE_bench-server");
+
 /// The repository root (where the root `Cargo.toml` is).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The path of example `name`'s binary, built by `cargo test` next to the test executables
-/// (`target/<profile>/examples/NAME`). When it is absent, or older than a source file (as after
-/// `cargo test --test ...`, which does not build examples), it is built with
-/// `cargo build --example NAME` first.
-pub fn example_binary(name: &str) -> PathBuf {
-    static BUILD_LOCK: Mutex<()> = Mutex::new(());
-    let exe = std::env::current_exe().expect("the test executable has a path");
-    // target/<profile>/deps/<test-binary>
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test executable is in target/<profile>/deps");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let built = std::fs::metadata(&binary).and_then(|m| m.modified()).ok();
-    if built.is_some_and(|built| newest_source().is_none_or(|newest| newest <= built)) {
-        return binary;
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command
-        .current_dir(repo_root())
-        .args(["build", "--example", name]);
-    if profile_dir.file_name().is_some_and(|p| p == "release") {
-        command.arg("--release");
-    }
-    eprintln!("building example `{name}` (missing or stale): {command:?}");
-    let status = command.status().expect("cargo runs");
-    assert!(
-        status.success(),
-        "`cargo build --example {name}` failed: {status}"
-    );
-    assert!(binary.is_file(), "{} was not built", binary.display());
-    binary
-}
-
-/// The newest modification time among the sources the examples are built from.
-fn newest_source() -> Option<std::time::SystemTime> {
-    fn walk(path: &Path, newest: &mut Option<std::time::SystemTime>) {
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        if meta.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(path) {
-                for entry in entries.flatten() {
-                    walk(&entry.path(), newest);
-                }
-            }
-        } else if path.extension().is_some_and(|e| e == "rs" || e == "toml")
-            && let Ok(modified) = meta.modified()
-        {
-            *newest = (*newest).max(Some(modified));
-        }
-    }
-    let root = repo_root();
-    let mut newest = None;
-    for part in [
-        "Cargo.toml",
-        "src",
-        "examples",
-        "signalr-binding/Cargo.toml",
-        "signalr-binding/src",
-        "signalr-binding-macros/Cargo.toml",
-        "signalr-binding-macros/src",
-        "signalr-binding-expression/Cargo.toml",
-        "signalr-binding-expression/src",
-    ] {
-        walk(&root.join(part), &mut newest);
-    }
-    newest
 }
 
 /// A running child process whose output is collected line by line; killed on drop.
@@ -172,7 +112,7 @@ impl Running {
         }
     }
 
-    /// For the example servers: the address from their first line, `listening on http://ADDR`.
+    /// For bench-server: the address from its first line, `listening on http://ADDR`.
     pub fn wait_for_address(&mut self) -> SocketAddr {
         let line = self.wait_for_line("`listening on` line", STARTUP_TIMEOUT, |l| {
             l.starts_with("listening on http://")
@@ -180,6 +120,11 @@ impl Running {
         line.trim_start_matches("listening on http://")
             .parse()
             .unwrap_or_else(|e| panic!("{}: bad address in `{line}`: {e}", self.name))
+    }
+
+    /// The process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
     }
 
     /// All stdout lines so far.
@@ -236,21 +181,19 @@ impl Drop for Running {
     }
 }
 
-/// Starts example `name` with `args`, the connection string `connection_string` (`None`:
-/// unset), debug logging (so a leaked secret would show), and waits for its address.
-pub fn start_example(
-    name: &str,
+/// Starts bench-server with `args`, the connection string `connection_string` (`None`:
+/// unset), debug logging (so a leaked secret would show), and waits for its banner.
+pub fn start_bench_server(
     args: &[&str],
     connection_string: Option<&str>,
     extra_env: &[(&str, &str)],
 ) -> (Running, SocketAddr) {
-    let mut command = Command::new(example_binary(name));
+    let mut command = Command::new(BENCH_SERVER);
     command
         .args(args)
         .current_dir(repo_root())
         .env("RUST_LOG", "debug")
-        .env_remove("SIGNALR_CORS_ORIGINS")
-        .env_remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        .env_remove("SIGNALR_CORS_ORIGINS");
     match connection_string {
         Some(value) => command.env("AzureSignalRConnectionString", value),
         None => command.env_remove("AzureSignalRConnectionString"),
@@ -258,7 +201,7 @@ pub fn start_example(
     for (key, value) in extra_env {
         command.env(key, value);
     }
-    let mut running = Running::spawn(name, command);
+    let mut running = Running::spawn("bench-server", command);
     let addr = running.wait_for_address();
     // The banner ends with the `curl` line: wait for all of it.
     running.wait_for_line("`try: curl` line", STARTUP_TIMEOUT, |l| {
@@ -267,18 +210,73 @@ pub fn start_example(
     (running, addr)
 }
 
-/// A parsed HTTP response.
+/// A server running in this process, on its own thread and runtime, on a loopback port chosen
+/// by the system. Dropping it stops the server.
+pub struct InProcess {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl InProcess {
+    /// Runs `serve` with a listener on `127.0.0.1:0` until dropped; `serve` ending first (an
+    /// accept error) panics the server's thread.
+    pub fn start<F, Fut>(serve: F) -> Self
+    where
+        F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+        Fut: Future<Output = std::io::Result<()>>,
+    {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let addr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                tokio::select! {
+                    result = serve(listener) => panic!("the server stopped: {result:?}"),
+                    _ = stopped => {}
+                }
+            });
+        });
+        Self {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// Serves `app` with `axum::serve`.
+    pub fn axum(app: axum::Router) -> Self {
+        Self::start(move |listener| async move { axum::serve(listener, app).await })
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A response, its body read whole.
 #[derive(Debug)]
 pub struct HttpResponse {
     pub status: u16,
-    pub headers: HashMap<String, String>,
+    pub headers: HeaderMap,
     pub body: String,
 }
 
 impl HttpResponse {
-    /// A header's value (lower-case name).
+    /// A header's value, when it is visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The body as JSON.
@@ -288,76 +286,42 @@ impl HttpResponse {
     }
 }
 
-/// One HTTP/1.1 request with `Connection: close`; the whole response is read.
+/// One request to `http://ADDR/PATH` with `headers` and an empty body.
 pub fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> HttpResponse {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))
-        .unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    stream
-        .set_write_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("http://{addr}{path}"));
     for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
+        request = request.header(*name, *value);
     }
-    if method == "POST" {
-        request.push_str("Content-Length: 0\r\n");
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .unwrap_or_else(|e| panic!("read response from {addr}: {e}"));
-    parse_response(&raw)
+    send(request.body(Full::default()).expect("a valid request"))
 }
 
-fn parse_response(raw: &[u8]) -> HttpResponse {
-    let text = String::from_utf8_lossy(raw);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("no end of headers in {text:?}"));
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap();
-    let status = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
-    let mut headers = HashMap::new();
-    for line in lines {
-        if let Some((name, value)) = line.split_once(':') {
-            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
+/// Sends `request` with hyper's client, on a runtime of its own, and reads the whole answer.
+pub fn send(request: Request<Full<Bytes>>) -> HttpResponse {
+    let uri = request.uri().clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        let answer = async {
+            let response = client.request(request).await?;
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await?.to_bytes();
+            Ok::<_, Box<dyn std::error::Error>>(HttpResponse {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            })
+        };
+        match tokio::time::timeout(REQUEST_TIMEOUT, answer).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => panic!("{uri}: {error}"),
+            Err(_) => panic!("{uri}: no answer within {REQUEST_TIMEOUT:?}"),
         }
-    }
-    let body = if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
-        dechunk(body)
-    } else {
-        body.to_owned()
-    };
-    HttpResponse {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap_or(0);
-        if size == 0 || after.len() < size {
-            break;
-        }
-        out.push_str(&after[..size]);
-        rest = after[size..].trim_start_matches("\r\n");
-    }
-    out
+    })
 }
 
 /// The claims of `token`, verified with the `jsonwebtoken` crate using only the access key and

@@ -2,9 +2,10 @@
 //
 // It does what the real service does with a client that a negotiate function sent to it:
 //   1. `POST /client/negotiate?hub=HUB&negotiateVersion=1` with `Authorization: Bearer TOKEN`:
-//      the token is checked with the npm `jsonwebtoken` verifier (HS256 with the access key,
-//      audience `http://HOST/client/?hub=HUB` without a port as SPEC section 4 gives it,
-//      not expired, `asrs.s.uid` equal to the expected user id). A good token gets a real
+//      the token is checked with the npm `jsonwebtoken` verifier (HS256 with the access key;
+//      audience `http://HOST/client/?hub=HUB`, without the port, as Azure/azure-signalr's
+//      `DefaultServiceEndpointGenerator` makes the client audience; not expired; `asrs.s.uid`
+//      equal to the expected user id). A good token gets a real
 //      negotiate answer offering the LongPolling transport; a bad one gets 401 and the reason.
 //   2. The LongPolling transport (`GET`/`POST`/`DELETE /client/?hub=HUB&id=TOKEN`) with the
 //      JSON hub protocol: handshake, ping, close, and one hub method, `whoami`, which answers

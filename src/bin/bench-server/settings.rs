@@ -1,9 +1,9 @@
-//! Where the examples' connection string comes from.
+//! Where the server's connection string comes from.
 //!
-//! Like an Azure Function, an example reads the connection string from the app setting
-//! `AzureSignalRConnectionString` (an environment variable). When it is unset, the examples use
-//! the local emulator's connection string instead, so that `cargo run --example negotiate`
-//! answers something useful on a fresh machine, and say so when they start.
+//! Like an Azure Function, the server reads the connection string from the app setting
+//! `AzureSignalRConnectionString` (an environment variable). When it is unset, it uses the
+//! local emulator's connection string instead, so that it answers something useful on a fresh
+//! machine, and says so when it starts.
 //!
 //! The fallback is a [`BindingContext`] whose settings read the environment first, handed to
 //! the binding through the request's extensions: the process environment is never modified.
@@ -22,16 +22,16 @@ pub enum ConnectionSource {
     Emulator,
 }
 
-/// The settings an example resolves its binding with.
+/// The settings the server resolves its binding with.
 #[derive(Debug, Clone)]
-pub struct ExampleSettings {
+pub struct ServerSettings {
     /// Where the connection string comes from.
     pub source: ConnectionSource,
     /// What to put in each request's extensions.
     pub context: BindingContext,
 }
 
-impl ExampleSettings {
+impl ServerSettings {
     /// Reads the environment once to tell where the connection string will come from.
     ///
     /// Each request still reads the environment afresh (a changed value is picked up); the
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn unset_setting_falls_back_to_the_emulator() {
-        let settings = ExampleSettings::with_lookup(|_| None);
+        let settings = ServerSettings::with_lookup(|_| None);
         assert_eq!(settings.source, ConnectionSource::Emulator);
         let value = settings
             .context
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn a_set_setting_wins() {
-        let settings = ExampleSettings::with_lookup(|name| {
+        let settings = ServerSettings::with_lookup(|name| {
             (name == DEFAULT_CONNECTION_STRING_SETTING)
                 .then(|| "Endpoint=https://x;AccessKey=k;".to_owned())
         });

@@ -1,45 +1,33 @@
-//! The negotiate endpoint on axum: the handler, the router with CORS, and the server loop.
-//!
-//! The handler is an ordinary axum handler with the attribute on it. The attribute removes the
-//! `info` parameter, so axum sees `async fn negotiate(request: Request) -> Result<...>`, and
-//! resolves the connection info from the request before the body runs:
-//!
-//! ```ignore
-//! #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
-//! pub async fn negotiate(request: Request, info: SignalRConnectionInfo)
-//!     -> Result<SignalRConnectionInfo, NegotiateError> { Ok(info) }
-//! ```
-//!
-//! With the `axum` feature of `signalr-binding`, both [`SignalRConnectionInfo`] and
-//! [`BindingError`] are axum responses: `200` with `{"url":...,"accessToken":...}`, or the
-//! error's status (`400` for a request without the user-id header) with a JSON body.
-//!
-//! The router also serves `GET`/`POST /api/ping`, a fixed `pong`: the trivial route that the
-//! HTTP benchmark (`benches/http/run.sh`) compares the negotiate endpoint with, through the
-//! same layers.
+//! The application: the negotiate endpoint and the trivial route, with CORS when configured
+//! and request tracing.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::{Extension, Router};
-use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
+use signalr_binding::{
+    BindingContext, BindingError, SignalRConnectionInfo, signalr_connection_info,
+};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::NEGOTIATE_PATH;
-use crate::cli::Options;
-use crate::settings::ExampleSettings;
-use crate::startup;
+/// The path of the negotiate endpoint, as Azure Functions serves a function named `negotiate`.
+pub const NEGOTIATE_PATH: &str = "/api/negotiate";
+
+/// The path of the trivial route: same server, same layers, no binding.
+pub const PING_PATH: &str = "/api/ping";
+
+/// The request header that carries the user id, as App Service Authentication sets it in front
+/// of an Azure Function.
+pub const USER_ID_HEADER: &str = "x-ms-client-principal-id";
 
 /// `GET` or `POST /api/negotiate`: connection info for hub `chat`, for the user named by the
-/// `x-ms-client-principal-id` header.
+/// `x-ms-client-principal-id` header, as in `examples/negotiate.rs`.
 #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
 pub async fn negotiate(
     request: Request,
@@ -49,9 +37,6 @@ pub async fn negotiate(
     tracing::info!(url = %info.url, method = %request.method(), "connection info issued");
     Ok(info)
 }
-
-/// The path of the trivial route: same server, same layers, no binding.
-pub const PING_PATH: &str = "/api/ping";
 
 /// `GET` or `POST /api/ping`: a fixed short body. The baseline of the HTTP benchmark, so that
 /// the cost of the negotiate endpoint can be told apart from the cost of the server and its
@@ -92,11 +77,32 @@ const ALLOWED_HEADERS: [&str; 5] = [
     "x-requested-with",
     "x-signalr-user-agent",
     // Only for trying things locally: in production the user id comes from a trusted
-    // front end (App Service Authentication), never from the browser. See the README.
-    crate::USER_ID_HEADER,
+    // front end (App Service Authentication), never from the browser.
+    USER_ID_HEADER,
 ];
 
-/// The CORS layer for `origins` (as given by `--cors-origin`), or `None` when the list is
+/// Checks a `--cors-origin` value: `*`, or `scheme://host[:port]` without a path, as browsers
+/// send it in `Origin`. A trailing `/` is dropped.
+pub fn parse_origin(origin: &str) -> Result<String, String> {
+    let origin = origin.trim().trim_end_matches('/');
+    if origin == "*" {
+        return Ok(origin.to_owned());
+    }
+    let ok = origin.split_once("://").is_some_and(|(scheme, rest)| {
+        matches!(scheme, "http" | "https")
+            && !rest.is_empty()
+            && !rest.contains(['/', '?', '#', ' '])
+    }) && HeaderValue::from_str(origin).is_ok();
+    if ok {
+        Ok(origin.to_owned())
+    } else {
+        Err(format!(
+            "`{origin}` is not an origin like `http://localhost:8080` (or `*`)"
+        ))
+    }
+}
+
+/// The CORS layer for `origins` (as [`parse_origin`] checked them), or `None` when the list is
 /// empty: then no CORS headers are sent and browsers only call the endpoint from its own
 /// origin.
 ///
@@ -125,7 +131,7 @@ pub fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
 
 /// The application: `GET`/`POST /api/negotiate` and `/api/ping`, CORS when configured, request
 /// tracing, and the settings every request resolves with.
-pub fn router(settings: &ExampleSettings, cors_origins: &[String]) -> Router {
+pub fn router(context: BindingContext, cors_origins: &[String]) -> Router {
     let mut router = Router::new()
         .route(NEGOTIATE_PATH, get(negotiate).post(negotiate))
         .route(PING_PATH, get(ping).post(ping))
@@ -133,14 +139,12 @@ pub fn router(settings: &ExampleSettings, cors_origins: &[String]) -> Router {
     if let Some(cors) = cors_layer(cors_origins) {
         router = router.layer(cors);
     }
-    router
-        .layer(Extension(settings.context.clone()))
-        .layer(trace_layer())
+    router.layer(Extension(context)).layer(trace_layer())
 }
 
 /// The request-tracing layer: one span per request with the method and the path. Not the query
 /// string (a binding may read a token from it) and not the headers.
-pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, fn(&Request) -> Span> {
+fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, fn(&Request) -> Span> {
     TraceLayer::new_for_http().make_span_with(request_span as fn(&Request) -> Span)
 }
 
@@ -156,31 +160,6 @@ async fn not_found() -> impl IntoResponse {
     )
 }
 
-/// Binds `options`' address, prints the banner (first line `listening on http://ADDR`) and
-/// serves [`router`] until Ctrl-C or SIGTERM.
-pub async fn serve(
-    name: &str,
-    options: &Options,
-    settings: ExampleSettings,
-) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(options.addr()).await?;
-    let addr: SocketAddr = listener.local_addr()?;
-    // Small answers go out at once rather than waiting on Nagle's algorithm.
-    let listener = listener.tap_io(|stream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::warn!(%error, "could not set TCP_NODELAY");
-        }
-    });
-    startup::print_banner(name, addr, &settings);
-    if !options.cors_origins.is_empty() {
-        println!("CORS: allowing {}", options.cors_origins.join(", "));
-    }
-    tracing::info!(%addr, "serving");
-    axum::serve(listener, router(&settings, &options.cors_origins))
-        .with_graceful_shutdown(startup::shutdown_signal())
-        .await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +171,26 @@ mod tests {
         assert_eq!(response.status(), StatusCode::OK);
         let body = response.into_body().collect().await.unwrap().to_bytes();
         assert_eq!(&body[..], b"pong\n");
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_or_a_star() {
+        assert_eq!(
+            parse_origin("http://localhost:3000/").as_deref(),
+            Ok("http://localhost:3000")
+        );
+        assert_eq!(
+            parse_origin(" https://a.example").as_deref(),
+            Ok("https://a.example")
+        );
+        assert_eq!(parse_origin("*").as_deref(), Ok("*"));
+        for bad in [
+            "localhost:3000",
+            "http://a.example/path",
+            "ftp://a",
+            "http://",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
     }
 }
