@@ -20,7 +20,8 @@ use signalr_binding::{
 };
 
 /// `GET` or `POST /api/negotiate`: connection info for hub `chat`, for the user that App Service
-/// Authentication names in the `x-ms-client-principal-id` header.
+/// Authentication names in the `x-ms-client-principal-id` header. The attribute removes `info`
+/// from the signature and reads the header from `request`.
 #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
 pub async fn negotiate(
     request: Request,
