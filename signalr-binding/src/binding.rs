@@ -2,23 +2,25 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, UNIX_EPOCH};
 
 use http::HeaderName;
 use signalr_binding_expression::{Part, Template, validate_hub_name};
 
-use crate::claims::{self, CopiedClaims};
+use crate::builder::ConnectionInfoBindingBuilder;
+use crate::claims;
+#[cfg(feature = "verify")]
+use crate::claims::CopiedClaims;
 use crate::connection_info::SignalRConnectionInfo;
-use crate::connection_string::{ConnectionString, Credential};
-use crate::error::{BindingError, ConfigError};
+use crate::connection_string::{ConnectionString, ConnectionStringError, Credential};
+use crate::error::BindingError;
+use crate::memo::{Memo, Memoized};
 use crate::request::{self, BindingRequest};
 use crate::settings::{Clock, EnvSettings, Settings, SystemClock};
 use crate::token::{self, MAX_ACCESS_TOKEN_LEN, SigningKey};
+#[cfg(feature = "verify")]
 use crate::verification::{self, IdTokenVerification, VerifierCache};
-
-/// The setting that holds the connection string unless a binding names another.
-pub const DEFAULT_CONNECTION_STRING_SETTING: &str = "AzureSignalRConnectionString";
 
 /// How long a minted access token is valid unless a binding says otherwise: one hour, as in
 /// the Azure SDKs.
@@ -42,13 +44,17 @@ pub const MAX_USER_ID_LEN: usize = 1024;
 /// *without checking the token* (no signature, expiry, issuer or audience check), so whoever
 /// sends the request chooses them. Copy claims only from a token a trusted front end (such as
 /// App Service authentication) has already checked, or configure verification.
+#[derive(Clone)]
 pub struct ConnectionInfoBinding {
     properties: Properties,
-    prepared: RwLock<Option<Arc<Prepared>>>,
+    /// The connection string, prepared once per distinct value of its setting.
+    prepared: Memo<Prepared>,
     /// The header names the templates read, made into `HeaderName`s once: looking a header up
     /// by `&str` parses the name on every request.
     header_names: OnceLock<Box<[HeaderName]>>,
+    #[cfg(feature = "verify")]
     verification: Option<IdTokenVerification>,
+    #[cfg(feature = "verify")]
     verifier: VerifierCache,
 }
 
@@ -69,8 +75,6 @@ pub struct Properties {
 
 /// A connection string made ready to sign with: parsed, key prepared, URLs built.
 struct Prepared {
-    /// The setting's value this was made from.
-    source: Box<str>,
     /// `None` for identity-based auth, which this version cannot sign for.
     key: Option<SigningKey>,
     /// `{client endpoint}/client/?hub=`
@@ -82,7 +86,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(source: &str, literal_hub: Option<&str>) -> Result<Self, crate::ConnectionStringError> {
+    fn new(source: &str, literal_hub: Option<&str>) -> Result<Self, ConnectionStringError> {
         let connection = ConnectionString::parse(source)?;
         let key = match connection.credential() {
             Credential::AccessKey(key) => Some(SigningKey::new(key)),
@@ -98,7 +102,6 @@ impl Prepared {
             )
         });
         Ok(Self {
-            source: source.into(),
             key,
             url_prefix,
             audience_prefix,
@@ -110,15 +113,7 @@ impl Prepared {
 impl ConnectionInfoBinding {
     /// Starts a binding for hub `hub_name` (a template: literal text, `{query.hub}`, ...).
     pub fn builder(hub_name: impl Into<String>) -> ConnectionInfoBindingBuilder {
-        ConnectionInfoBindingBuilder {
-            hub_name: hub_name.into(),
-            connection_string_setting: None,
-            user_id: None,
-            id_token: None,
-            claim_types: Vec::new(),
-            lifetime: DEFAULT_TOKEN_LIFETIME,
-            verification: None,
-        }
+        ConnectionInfoBindingBuilder::new(hub_name.into())
     }
 
     /// A binding from properties the attribute validated at compile time.
@@ -126,9 +121,11 @@ impl ConnectionInfoBinding {
     pub const fn from_static(properties: Properties) -> Self {
         Self {
             properties,
-            prepared: RwLock::new(None),
+            prepared: Memo::new(),
             header_names: OnceLock::new(),
+            #[cfg(feature = "verify")]
             verification: None,
+            #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
         }
     }
@@ -136,13 +133,14 @@ impl ConnectionInfoBinding {
     /// A binding from properties the attribute validated at compile time, with id-token
     /// verification.
     #[doc(hidden)]
+    #[cfg(feature = "verify")]
     pub const fn from_static_verified(
         properties: Properties,
         verification: IdTokenVerification,
     ) -> Self {
         Self {
             properties,
-            prepared: RwLock::new(None),
+            prepared: Memo::new(),
             header_names: OnceLock::new(),
             verification: Some(verification),
             verifier: VerifierCache::new(),
@@ -150,6 +148,8 @@ impl ConnectionInfoBinding {
     }
 
     /// How the id token is verified, if it is.
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
     pub fn id_token_verification(&self) -> Option<&IdTokenVerification> {
         self.verification.as_ref()
     }
@@ -250,9 +250,9 @@ impl ConnectionInfoBinding {
                     settings,
                     self.header_names(),
                 )?;
-                validate_hub_name(&hub).map_err(|source| BindingError::InvalidHubName {
+                validate_hub_name(&hub).map_err(|reason| BindingError::InvalidHubName {
                     hub: hub.to_string(),
-                    source,
+                    reason,
                 })?;
                 let hub = hub.to_ascii_lowercase();
                 url = format!("{}{hub}", prepared.url_prefix);
@@ -277,9 +277,7 @@ impl ConnectionInfoBinding {
         let claim_types = self.properties.claim_types.iter().map(|t| &**t);
         // With verification, the token is checked even when no claim is copied.
         let id_token = match &self.properties.id_token {
-            Some(template)
-                if self.verification.is_some() || !self.properties.claim_types.is_empty() =>
-            {
+            Some(template) if self.verifies() || !self.properties.claim_types.is_empty() => {
                 Some(render(template, request, settings, self.header_names())?)
             }
             _ => None,
@@ -292,20 +290,17 @@ impl ConnectionInfoBinding {
             id_token.as_ref().map_or(0, |t| t.len() * 3 / 4),
         );
         if let Some(id_token) = &id_token {
-            match &self.verification {
-                Some(verification) => {
-                    let claims = verification::verify(
-                        verification,
-                        &self.verifier,
-                        settings,
-                        id_token,
-                        now,
-                    )?;
-                    CopiedClaims::from_payload(claims, claim_types)?
-                        .write_members(payload.copied_claims());
-                }
-                None => claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?,
+            #[cfg(feature = "verify")]
+            if let Some(verification) = &self.verification {
+                let claims =
+                    verification::verify(verification, &self.verifier, settings, id_token, now)?;
+                CopiedClaims::from_payload(claims, claim_types)?
+                    .write_members(payload.copied_claims());
+            } else {
+                claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?;
             }
+            #[cfg(not(feature = "verify"))]
+            claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?;
         }
         let access_token = payload.sign(key, now, self.properties.lifetime.as_secs());
         if access_token.len() > MAX_ACCESS_TOKEN_LEN {
@@ -330,7 +325,7 @@ impl ConnectionInfoBinding {
                     continue;
                 };
                 for part in parts.iter() {
-                    // A name `http` refuses stays a string: its lookup finds nothing, as before.
+                    // A name `http` refuses stays a string, which no header of a request has.
                     if let Part::Header(name) = part
                         && let Ok(name) = HeaderName::from_bytes(name.as_bytes())
                         && !names.contains(&name)
@@ -343,25 +338,24 @@ impl ConnectionInfoBinding {
         })
     }
 
+    /// Whether the id token is verified.
+    fn verifies(&self) -> bool {
+        #[cfg(feature = "verify")]
+        return self.verification.is_some();
+        #[cfg(not(feature = "verify"))]
+        false
+    }
+
     /// The prepared connection for the setting's current value, made once per distinct value.
-    fn prepared(&self, connection_string: &str) -> Result<Arc<Prepared>, BindingError> {
-        {
-            let cached = self.prepared.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(prepared) = cached.as_ref().filter(|p| *p.source == *connection_string) {
-                return Ok(Arc::clone(prepared));
-            }
-        }
-        let prepared = Prepared::new(connection_string, self.properties.hub_name.as_literal())
-            .map(Arc::new)
-            .map_err(|source| BindingError::InvalidConnectionString {
+    fn prepared(&self, connection_string: &str) -> Result<Arc<Memoized<Prepared>>, BindingError> {
+        self.prepared
+            .get_or_prepare(connection_string, |source| {
+                Prepared::new(source, self.properties.hub_name.as_literal())
+            })
+            .map_err(|reason| BindingError::InvalidConnectionString {
                 setting: self.properties.connection_string_setting.to_string(),
-                source,
-            })?;
-        *self
-            .prepared
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&prepared));
-        Ok(prepared)
+                reason,
+            })
     }
 }
 
@@ -444,7 +438,8 @@ fn has_control_character(text: &str) -> bool {
 
 impl fmt::Debug for ConnectionInfoBinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConnectionInfoBinding")
+        let mut debug = f.debug_struct("ConnectionInfoBinding");
+        debug
             .field("hub_name", &self.properties.hub_name.to_string())
             .field(
                 "connection_string_setting",
@@ -467,167 +462,18 @@ impl fmt::Debug for ConnectionInfoBinding {
                     .map(|t| &**t)
                     .collect::<Vec<_>>(),
             )
-            .field("lifetime", &self.properties.lifetime)
-            .field("verification", &self.verification)
-            .finish()
-    }
-}
-
-impl Clone for ConnectionInfoBinding {
-    fn clone(&self) -> Self {
-        let prepared = self.prepared.read().unwrap_or_else(PoisonError::into_inner);
-        Self {
-            properties: self.properties.clone(),
-            prepared: RwLock::new(prepared.clone()),
-            header_names: self.header_names.clone(),
-            verification: self.verification.clone(),
-            verifier: self.verifier.clone(),
-        }
-    }
-}
-
-/// Builds a [`ConnectionInfoBinding`] from its properties, as strings in the template
-/// language.
-///
-/// ```
-/// use signalr_binding::ConnectionInfoBinding;
-///
-/// let binding = ConnectionInfoBinding::builder("chat")
-///     .user_id("{headers.x-ms-client-principal-id}")
-///     .build()?;
-/// assert!(binding.reads_request());
-/// # Ok::<(), signalr_binding::ConfigError>(())
-/// ```
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct ConnectionInfoBindingBuilder {
-    hub_name: String,
-    connection_string_setting: Option<String>,
-    user_id: Option<String>,
-    id_token: Option<String>,
-    claim_types: Vec<String>,
-    lifetime: Duration,
-    verification: Option<IdTokenVerification>,
-}
-
-impl ConnectionInfoBindingBuilder {
-    /// The name of the setting that holds the connection string (default
-    /// `AzureSignalRConnectionString`). A setting's name, never the connection string itself.
-    pub fn connection_string_setting(mut self, name: impl Into<String>) -> Self {
-        self.connection_string_setting = Some(name.into());
-        self
-    }
-
-    /// The user id template, e.g. `{headers.x-ms-client-principal-id}`.
-    pub fn user_id(mut self, template: impl Into<String>) -> Self {
-        self.user_id = Some(template.into());
-        self
-    }
-
-    /// The id token template, e.g. `{headers.authorization}`.
-    pub fn id_token(mut self, template: impl Into<String>) -> Self {
-        self.id_token = Some(template.into());
-        self
-    }
-
-    /// The claim types to copy from the id token.
-    pub fn claim_types<I, S>(mut self, types: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.claim_types = types.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// How long minted tokens are valid (default one hour; whole seconds).
-    pub fn lifetime(mut self, lifetime: Duration) -> Self {
-        self.lifetime = lifetime;
-        self
-    }
-
-    /// Verifies the id token before any claim is copied: signature, `exp`/`nbf` (with a
-    /// leeway), and `iss`/`aud` when configured; a token that fails is a 401
-    /// [`BindingError::IdTokenRejected`] and no connection info.
-    ///
-    /// Without this, the binding behaves as Azure's does: the id token's claims are copied
-    /// **without any check**, so the sender of the request chooses them.
-    ///
-    /// With verification, `claim_types` may be empty: the binding then only requires a valid
-    /// id token.
-    pub fn verify_id_token(mut self, verification: IdTokenVerification) -> Self {
-        self.verification = Some(verification);
-        self
-    }
-
-    /// Parses and checks the properties.
-    pub fn build(self) -> Result<ConnectionInfoBinding, ConfigError> {
-        let parse = |property: &'static str, source: &str| {
-            Template::parse(source)
-                .map_err(|source| ConfigError::InvalidTemplate { property, source })
-        };
-        let hub_name = parse("hubName", &self.hub_name)?;
-        if let Some(literal) = hub_name.as_literal() {
-            validate_hub_name(literal).map_err(ConfigError::InvalidHubName)?;
-        }
-        let user_id = self
-            .user_id
-            .as_deref()
-            .map(|t| parse("userId", t))
-            .transpose()?;
-        let id_token = self
-            .id_token
-            .as_deref()
-            .map(|t| parse("idToken", t))
-            .transpose()?;
-        if self
-            .connection_string_setting
-            .as_deref()
-            .is_some_and(|name| name.contains('='))
-        {
-            return Err(ConfigError::ConnectionStringAsSettingName);
-        }
-        if let Some(verification) = &self.verification {
-            if id_token.is_none() {
-                return Err(ConfigError::VerificationWithoutIdToken);
-            }
-            if let Some(reason) = verification.problem() {
-                return Err(ConfigError::InvalidVerification { reason });
-            }
-        }
-        match (&id_token, self.claim_types.is_empty()) {
-            (Some(_), true) if self.verification.is_none() => {
-                return Err(ConfigError::IdTokenWithoutClaimTypes);
-            }
-            (None, false) => return Err(ConfigError::ClaimTypesWithoutIdToken),
-            _ => {}
-        }
-        if self.lifetime.as_secs() == 0 {
-            return Err(ConfigError::ZeroLifetime);
-        }
-        let properties = Properties {
-            hub_name,
-            connection_string_setting: match self.connection_string_setting {
-                Some(name) => Cow::Owned(name),
-                None => Cow::Borrowed(DEFAULT_CONNECTION_STRING_SETTING),
-            },
-            user_id,
-            id_token,
-            claim_types: self.claim_types.into_iter().map(Cow::Owned).collect(),
-            lifetime: self.lifetime,
-        };
-        Ok(match self.verification {
-            Some(verification) => {
-                ConnectionInfoBinding::from_static_verified(properties, verification)
-            }
-            None => ConnectionInfoBinding::from_static(properties),
-        })
+            .field("lifetime", &self.properties.lifetime);
+        #[cfg(feature = "verify")]
+        debug.field("verification", &self.verification);
+        debug.finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::DEFAULT_CONNECTION_STRING_SETTING;
+    use crate::error::ConfigError;
     use std::collections::HashMap;
 
     const CS: &str = crate::EMULATOR_CONNECTION_STRING;

@@ -3,96 +3,87 @@
 //!
 //! Neither ever holds an access key, a connection string or a minted token.
 
+use std::borrow::Cow;
+
 use http::{HeaderValue, StatusCode};
-use signalr_binding_expression::{HubNameError, TemplateError};
+use signalr_binding_expression::{HubNameError, SettingNameError, TemplateError};
 
 use crate::claims::IdTokenError;
 use crate::connection_string::ConnectionStringError;
-use crate::verification::IdTokenRejection;
+#[cfg(feature = "verify")]
+use crate::verification::{IdTokenRejection, VerificationError};
 
 /// Why a request could not be bound to connection info.
 ///
 /// Each error knows the HTTP status a negotiate endpoint should answer with
 /// ([`status`](Self::status)): 4xx when the request is at fault (a missing header, a malformed id
-/// token), 500 when the deployment is (a missing or invalid connection string).
+/// token), 500 when the deployment is (a missing or invalid connection string). `Display` says
+/// what went wrong, in Azure's words where the Azure binding has some;
+/// [`hint`](Self::hint) says what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BindingError {
     /// A `{headers.NAME}` expression read a header the request does not have.
-    #[error(
-        "Error while accessing 'headers.{name}': property doesn't exist. \
-         Send the `{name}` header with the request."
-    )]
+    #[error("Error while accessing 'headers.{name}': property doesn't exist.")]
     MissingHeader {
         /// The header's name, lower-case.
         name: String,
     },
     /// A `{query.NAME}` expression read a query key the request does not have.
-    #[error(
-        "Error while accessing 'query.{key}': property doesn't exist. \
-         Add `{key}=...` to the request's query string (keys are case-sensitive)."
-    )]
+    #[error("Error while accessing 'query.{key}': property doesn't exist.")]
     MissingQuery {
         /// The query key.
         key: String,
     },
     /// A header read by an expression is not valid UTF-8.
-    #[error("the `{name}` header is not valid UTF-8; send it as UTF-8 text")]
+    #[error("the `{name}` header is not valid UTF-8")]
     InvalidHeaderValue {
         /// The header's name, lower-case.
         name: String,
     },
     /// A query value read by an expression is not valid percent-encoded UTF-8.
-    #[error(
-        "the query value of `{key}` is not valid percent-encoding of UTF-8 text; \
-         encode it with encodeURIComponent or an equivalent"
-    )]
+    #[error("the query value of `{key}` is not valid percent-encoding of UTF-8 text")]
     InvalidQueryEncoding {
         /// The query key.
         key: String,
     },
     /// A `%NAME%` reference names a setting that is not set.
-    #[error(
-        "'%{name}%' does not resolve to a value. Set the app setting (environment variable) `{name}`."
-    )]
+    #[error("'%{name}%' does not resolve to a value.")]
     UnresolvedSetting {
         /// The setting's name.
         name: String,
     },
     /// The connection-string setting is not set.
-    #[error(
-        "the connection string setting `{setting}` is not set; set it to the connection string \
-         of your Azure SignalR Service resource (portal: Settings > Keys)"
-    )]
+    #[error("the connection string setting `{setting}` is not set")]
     MissingConnectionString {
         /// The setting's name.
         setting: String,
     },
     /// The connection-string setting holds a value that does not parse.
-    #[error("the connection string in setting `{setting}` is invalid: {source} {}", source.hint())]
+    #[error("the connection string in setting `{setting}` is invalid: {reason}")]
     InvalidConnectionString {
         /// The setting's name.
         setting: String,
-        /// What is wrong with it.
-        source: ConnectionStringError,
+        /// What is wrong with it (the Azure SDK's words).
+        reason: ConnectionStringError,
     },
     /// The connection string uses identity-based auth (`AuthType=azure...`), which needs the
     /// service to hand out the signing key; this version does not do that yet.
     #[error(
         "the connection string in setting `{setting}` uses identity-based auth (AuthType), which \
-         signalr-binding does not support yet; use a connection string with an AccessKey"
+         signalr-binding does not support yet"
     )]
     IdentityAuthNotSupported {
         /// The setting's name.
         setting: String,
     },
     /// The hub name resolved from the request breaks the hub-name rule.
-    #[error("invalid hub name `{hub}`: {source}")]
+    #[error("{reason}")]
     InvalidHubName {
         /// The resolved hub name.
         hub: String,
-        /// The rule it breaks.
-        source: HubNameError,
+        /// The rule it breaks (its message names the hub).
+        reason: HubNameError,
     },
     /// The resolved user id is unusable.
     #[error("invalid user id: {reason}")]
@@ -101,23 +92,26 @@ pub enum BindingError {
         reason: &'static str,
     },
     /// The id token could not be read.
-    #[error("invalid id token: {0}")]
+    #[error(transparent)]
     InvalidIdToken(#[from] IdTokenError),
     /// The id token failed verification (signature, expiry, issuer, audience, algorithm, key
     /// id): a 401.
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
     #[error("the id token was rejected: {0}")]
-    IdTokenRejected(#[from] IdTokenRejection),
+    IdTokenRejected(IdTokenRejection),
     /// The setting that should hold the id-token verification key is not set.
-    #[error(
-        "the id-token verification key setting `{setting}` is not set; set it to the key \
-         (HMAC secret, PEM public key or JWKS document) the id tokens are verified with"
-    )]
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
+    #[error("the id-token verification key setting `{setting}` is not set")]
     MissingVerificationKey {
         /// The setting's name.
         setting: String,
     },
     /// The id-token verification key setting does not hold a usable key, or the verification
     /// is configured inconsistently. The message never contains the setting's value.
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
     #[error("the id-token verification key in setting `{setting}` is unusable: {reason}")]
     InvalidVerificationKey {
         /// The setting's name.
@@ -126,14 +120,32 @@ pub enum BindingError {
         reason: String,
     },
     /// The minted access token would be longer than the service accepts.
-    #[error(
-        "AccessToken must not be longer than 4K. The token would be {length} characters: \
-         send a shorter user id or copy fewer claims from the id token."
-    )]
+    #[error("AccessToken must not be longer than 4K. The token would be {length} characters.")]
     TokenTooLong {
         /// The token's length in characters.
         length: usize,
     },
+}
+
+#[cfg(feature = "verify")]
+impl From<IdTokenRejection> for BindingError {
+    fn from(rejection: IdTokenRejection) -> Self {
+        Self::IdTokenRejected(rejection)
+    }
+}
+
+#[cfg(feature = "verify")]
+impl From<VerificationError> for BindingError {
+    fn from(error: VerificationError) -> Self {
+        match error {
+            VerificationError::Rejected(rejection) => Self::IdTokenRejected(rejection),
+            VerificationError::Malformed(error) => Self::InvalidIdToken(error),
+            VerificationError::MissingKey { setting } => Self::MissingVerificationKey { setting },
+            VerificationError::InvalidKey { setting, reason } => {
+                Self::InvalidVerificationKey { setting, reason }
+            }
+        }
+    }
 }
 
 impl BindingError {
@@ -148,7 +160,9 @@ impl BindingError {
             | Self::InvalidUserId { .. }
             | Self::TokenTooLong { .. } => StatusCode::BAD_REQUEST,
             Self::InvalidIdToken(error) => error.status(),
+            #[cfg(feature = "verify")]
             Self::IdTokenRejected(rejection) => rejection.status(),
+            #[cfg(feature = "verify")]
             Self::MissingVerificationKey { .. } | Self::InvalidVerificationKey { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -173,11 +187,67 @@ impl BindingError {
             Self::InvalidHubName { .. } => "invalid_hub_name",
             Self::InvalidUserId { .. } => "invalid_user_id",
             Self::InvalidIdToken(error) => error.code(),
+            #[cfg(feature = "verify")]
             Self::IdTokenRejected(rejection) => rejection.code(),
+            #[cfg(feature = "verify")]
             Self::MissingVerificationKey { .. } => "missing_verification_key",
+            #[cfg(feature = "verify")]
             Self::InvalidVerificationKey { .. } => "invalid_verification_key",
             Self::TokenTooLong { .. } => "token_too_long",
         }
+    }
+
+    /// What to do about the error, in one sentence, for logs, error pages and the JSON body:
+    /// `send the `x-ms-client-principal-id` header with the request`. `None` when the message
+    /// says it all.
+    ///
+    /// ```
+    /// use signalr_binding::BindingError;
+    ///
+    /// let error = BindingError::MissingHeader { name: "x-user".into() };
+    /// assert_eq!(error.to_string(), "Error while accessing 'headers.x-user': property doesn't exist.");
+    /// assert_eq!(error.hint().unwrap(), "send the `x-user` header with the request");
+    /// ```
+    pub fn hint(&self) -> Option<Cow<'static, str>> {
+        Some(match self {
+            Self::MissingHeader { name } => {
+                format!("send the `{name}` header with the request").into()
+            }
+            Self::MissingQuery { key } => format!(
+                "add `{key}=...` to the request's query string (query keys are case-sensitive)"
+            )
+            .into(),
+            Self::InvalidHeaderValue { .. } => "send it as UTF-8 text".into(),
+            Self::InvalidQueryEncoding { .. } => {
+                "encode it with encodeURIComponent or an equivalent".into()
+            }
+            Self::UnresolvedSetting { name } => {
+                format!("set the app setting (environment variable) `{name}`").into()
+            }
+            Self::MissingConnectionString { .. } => {
+                "set it to the connection string of your Azure SignalR Service resource \
+                 (portal: Settings > Keys)"
+                    .into()
+            }
+            Self::InvalidConnectionString { reason, .. } => reason.hint().into(),
+            Self::IdentityAuthNotSupported { .. } => {
+                "use a connection string with an AccessKey".into()
+            }
+            Self::TokenTooLong { .. } => {
+                "send a shorter user id or copy fewer claims from the id token".into()
+            }
+            #[cfg(feature = "verify")]
+            Self::MissingVerificationKey { .. } => {
+                "set it to the key (HMAC secret, PEM public key or JWKS document) the id tokens \
+                 are verified with"
+                    .into()
+            }
+            Self::InvalidHubName { .. } | Self::InvalidUserId { .. } | Self::InvalidIdToken(_) => {
+                return None;
+            }
+            #[cfg(feature = "verify")]
+            Self::IdTokenRejected(_) | Self::InvalidVerificationKey { .. } => return None,
+        })
     }
 
     /// Whether the request (rather than the deployment) is at fault: a 4xx status.
@@ -190,92 +260,100 @@ impl BindingError {
     /// other error.
     ///
     /// ```
+    /// # #[cfg(feature = "verify")] {
     /// use signalr_binding::{BindingError, IdTokenRejection};
     ///
     /// let error = BindingError::IdTokenRejected(IdTokenRejection::Expired);
     /// let header = error.www_authenticate().unwrap();
     /// assert!(header.to_str().unwrap().starts_with(r#"Bearer error="invalid_token""#));
     /// assert!(BindingError::MissingQuery { key: "k".into() }.www_authenticate().is_none());
+    /// # }
     /// ```
     pub fn www_authenticate(&self) -> Option<HeaderValue> {
-        let Self::IdTokenRejected(rejection) = self else {
-            return None;
-        };
-        // The descriptions are fixed ASCII texts without `"` or `\`, so they fit a quoted string.
-        HeaderValue::from_str(&format!(
-            r#"Bearer error="invalid_token", error_description="the id token was rejected: {rejection}""#
-        ))
-        .ok()
+        #[cfg(feature = "verify")]
+        if let Self::IdTokenRejected(_) = self {
+            // The descriptions are fixed ASCII texts without `"` or `\`, so they fit a quoted
+            // string.
+            return HeaderValue::from_str(&format!(
+                r#"Bearer error="invalid_token", error_description="{self}""#
+            ))
+            .ok();
+        }
+        None
     }
 
     /// The JSON body a negotiate endpoint answers with:
-    /// `{"error":{"code":"missing_header","message":"...","status":400}}`.
+    /// `{"error":{"code":"missing_header","message":"...","hint":"...","status":400}}`
+    /// (`hint` when there is one).
     ///
-    /// For server-side errors (5xx) the message is generic, so a public endpoint does not reveal
-    /// its configuration; log the error itself.
+    /// For server-side errors (5xx) the message is generic and there is no hint, so a public
+    /// endpoint does not reveal its configuration; log the error itself.
     pub fn to_json(&self) -> String {
         let status = self.status();
-        let message = if status.is_server_error() {
-            "the SignalR connection-info binding is misconfigured on the server; see its logs"
-                .to_owned()
+        let mut error = serde_json::Map::new();
+        error.insert("code".into(), self.code().into());
+        if status.is_server_error() {
+            error.insert(
+                "message".into(),
+                "the SignalR connection-info binding is misconfigured on the server; see its logs"
+                    .into(),
+            );
         } else {
-            self.to_string()
-        };
-        serde_json::json!({
-            "error": { "code": self.code(), "message": message, "status": status.as_u16() }
-        })
-        .to_string()
+            error.insert("message".into(), self.to_string().into());
+            if let Some(hint) = self.hint() {
+                error.insert("hint".into(), hint.into_owned().into());
+            }
+        }
+        error.insert("status".into(), status.as_u16().into());
+        serde_json::json!({ "error": error }).to_string()
     }
 }
 
 /// Why a binding could not be built from its properties.
+///
+/// `Display` says what is wrong; [`hint`](Self::hint) says what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A property's template does not parse.
-    #[error("property `{property}`: {source}")]
+    #[error("property `{property}`: {reason}")]
     InvalidTemplate {
         /// The property, e.g. `userId`.
         property: &'static str,
         /// What is wrong with it.
-        source: TemplateError,
+        reason: TemplateError,
     },
-    /// A literal hub name breaks the hub-name rule.
+    /// A literal hub name, or the literal text of a templated one, breaks the hub-name rule.
     #[error("property `hubName`: {0}")]
     InvalidHubName(HubNameError),
+    /// `connectionStringSetting` is not a setting name: empty, `%NAME%`, or something with
+    /// `;` or `=` (a connection string pasted where the setting's *name* belongs; the value is
+    /// never repeated, since it holds the key).
+    #[error("property `connectionStringSetting`: {0}")]
+    InvalidConnectionStringSetting(SettingNameError),
     /// An id token is configured but no claim types to copy from it, so nothing would be copied.
     #[error(
         "property `idToken` is set but `claimTypeList` is empty, so no claim would be copied \
-         (Azure silently copies nothing); list the claim types to copy, or drop `idToken`"
+         (Azure silently copies nothing)"
     )]
     IdTokenWithoutClaimTypes,
     /// Claim types are listed but there is no id token to copy them from.
-    #[error(
-        "property `claimTypeList` is set but `idToken` is not; set `idToken` to the token to copy \
-         claims from, e.g. \"{{headers.authorization}}\""
-    )]
+    #[error("property `claimTypeList` is set but `idToken` is not")]
     ClaimTypesWithoutIdToken,
     /// The id-token verification cannot work as configured (e.g. an algorithm that does not
     /// suit the key, or a key given in place of a setting name).
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
     #[error("id-token verification: {reason}")]
     InvalidVerification {
         /// What is wrong.
         reason: String,
     },
     /// Id-token verification is configured but no `idToken` to verify.
-    #[error(
-        "id-token verification is configured but property `idToken` is not set; set it to the \
-         token to verify, e.g. \"{{headers.authorization}}\""
-    )]
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
+    #[error("id-token verification is configured but property `idToken` is not set")]
     VerificationWithoutIdToken,
-    /// `connectionStringSetting` holds something with `=`: a connection string pasted where
-    /// the setting's *name* belongs. The value is not repeated here, since it holds the key.
-    #[error(
-        "property `connectionStringSetting` must be the name of the setting that holds the \
-         connection string (e.g. \"AzureSignalRConnectionString\"), not the connection string \
-         itself; move the connection string into that setting"
-    )]
-    ConnectionStringAsSettingName,
     /// The token lifetime is zero.
     #[error("the token lifetime must be at least one second")]
     ZeroLifetime,
@@ -287,4 +365,31 @@ pub enum ConfigError {
         /// What is wrong with it and what to write.
         message: String,
     },
+}
+
+impl ConfigError {
+    /// What to do about the error, in one sentence. `None` when the message says it all.
+    ///
+    /// ```
+    /// use signalr_binding::{ConfigError, ConnectionInfoBinding};
+    ///
+    /// let error = ConnectionInfoBinding::builder("chat").claim_types(["name"]).build().unwrap_err();
+    /// assert_eq!(error, ConfigError::ClaimTypesWithoutIdToken);
+    /// assert!(error.hint().unwrap().contains("{headers.authorization}"));
+    /// ```
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::IdTokenWithoutClaimTypes => {
+                Some("list the claim types to copy, or drop `idToken`")
+            }
+            Self::ClaimTypesWithoutIdToken => Some(
+                "set `idToken` to the token to copy claims from, e.g. \"{headers.authorization}\"",
+            ),
+            #[cfg(feature = "verify")]
+            Self::VerificationWithoutIdToken => {
+                Some("set `idToken` to the token to verify, e.g. \"{headers.authorization}\"")
+            }
+            _ => None,
+        }
+    }
 }

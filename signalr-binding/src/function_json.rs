@@ -14,14 +14,18 @@
 //! }
 //! ```
 //!
-//! [`ConnectionInfoBinding::from_function_json`] builds the same binding from that block, or
-//! from a whole `function.json` with exactly one such block. Property names match
+//! [`FunctionJsonBinding::parse`] (or [`str::parse`]) builds the same binding from that block,
+//! or from a whole `function.json` with exactly one such block. Property names match
 //! case-insensitively, as the Functions host reads them; an unknown property is an error that
 //! suggests the closest known one, so a typo does not silently drop a property.
 
-use serde_json::{Map, Value};
+use std::str::FromStr;
 
-use crate::binding::{ConnectionInfoBinding, ConnectionInfoBindingBuilder};
+use serde_json::{Map, Value};
+use signalr_binding_expression::{closest, validate_setting_name};
+
+use crate::binding::ConnectionInfoBinding;
+use crate::builder::ConnectionInfoBindingBuilder;
 use crate::error::ConfigError;
 
 /// The binding type this crate implements, as `function.json` spells it.
@@ -48,14 +52,15 @@ pub struct FunctionJsonBinding {
     pub binding: ConnectionInfoBinding,
 }
 
-impl ConnectionInfoBinding {
+impl FunctionJsonBinding {
     /// Builds a binding from a `function.json` binding block, or from a whole `function.json`
     /// (`{"bindings": [...]}`) that has exactly one `signalRConnectionInfo` input binding.
+    /// `str::parse` does the same ([`FromStr`]).
     ///
     /// ```
-    /// use signalr_binding::ConnectionInfoBinding;
+    /// use signalr_binding::FunctionJsonBinding;
     ///
-    /// let found = ConnectionInfoBinding::from_function_json(r#"{
+    /// let found = FunctionJsonBinding::parse(r#"{
     ///     "type": "signalRConnectionInfo", "direction": "in", "name": "connectionInfo",
     ///     "hubName": "chat", "userId": "{headers.x-ms-client-principal-id}"
     /// }"#)?;
@@ -63,7 +68,7 @@ impl ConnectionInfoBinding {
     /// assert_eq!(found.binding.connection_string_setting(), "AzureSignalRConnectionString");
     /// # Ok::<(), signalr_binding::ConfigError>(())
     /// ```
-    pub fn from_function_json(json: &str) -> Result<FunctionJsonBinding, ConfigError> {
+    pub fn parse(json: &str) -> Result<Self, ConfigError> {
         let value: Value = serde_json::from_str(json)
             .map_err(|error| invalid("(document)", format!("not valid JSON: {error}")))?;
         let Value::Object(object) = value else {
@@ -98,27 +103,28 @@ impl ConnectionInfoBinding {
     }
 }
 
+impl FromStr for FunctionJsonBinding {
+    type Err = ConfigError;
+
+    fn from_str(json: &str) -> Result<Self, ConfigError> {
+        Self::parse(json)
+    }
+}
+
 fn from_block(block: &Map<String, Value>) -> Result<FunctionJsonBinding, ConfigError> {
     for key in block.keys() {
         if !PROPERTIES
             .iter()
             .any(|known| known.eq_ignore_ascii_case(key))
         {
-            let closest = PROPERTIES
-                .iter()
-                .max_by(|a, b| {
-                    let score =
-                        |p: &&str| strsim::jaro_winkler(&p.to_lowercase(), &key.to_lowercase());
-                    score(a).total_cmp(&score(b))
-                })
-                .expect("PROPERTIES is not empty");
-            return Err(invalid(
-                key,
-                format!(
-                    "unknown property; did you mean `{closest}`? Known: {}",
-                    PROPERTIES.join(", ")
-                ),
-            ));
+            let known = PROPERTIES.join(", ");
+            let message = match closest(key.trim(), PROPERTIES) {
+                Some(property) => {
+                    format!("unknown property; did you mean `{property}`? Known: {known}")
+                }
+                None => format!("unknown property; known: {known}"),
+            };
+            return Err(invalid(key, message));
         }
     }
     let kind = string(block, "type")?.ok_or_else(|| {
@@ -148,13 +154,10 @@ fn from_block(block: &Map<String, Value>) -> Result<FunctionJsonBinding, ConfigE
         )
     })?;
     let mut builder: ConnectionInfoBindingBuilder = ConnectionInfoBinding::builder(hub_name);
-    if let Some(setting) = string(block, "connectionStringSetting")? {
-        if setting.trim().is_empty() || setting.contains(';') {
-            return Err(invalid(
-                "connectionStringSetting",
-                "must name the setting that holds the connection string, not be the connection string itself",
-            ));
-        }
+    if let Some((key, _)) = field(block, "connectionStringSetting")
+        && let Some(setting) = string(block, "connectionStringSetting")?
+    {
+        validate_setting_name(setting).map_err(|error| invalid(key, error.to_string()))?;
         builder = builder.connection_string_setting(setting);
     }
     if let Some(user_id) = string(block, "userId")? {
@@ -217,7 +220,7 @@ mod tests {
     use signalr_binding_expression::{Part, Template};
 
     fn error_field(json: &str) -> String {
-        match ConnectionInfoBinding::from_function_json(json) {
+        match FunctionJsonBinding::parse(json) {
             Err(ConfigError::FunctionJson { field, .. }) => field,
             other => panic!("{json}: {other:?}"),
         }
@@ -225,7 +228,7 @@ mod tests {
 
     #[test]
     fn a_full_block_builds_the_same_binding_as_the_builder() {
-        let found = ConnectionInfoBinding::from_function_json(
+        let found = FunctionJsonBinding::parse(
             r#"{"type":"signalRConnectionInfo","direction":"in","name":"connectionInfo",
                 "hubName":"chat","userId":"{headers.x-ms-client-principal-id}",
                 "idToken":"{headers.authorization}","claimTypeList":["name","email"],
@@ -249,7 +252,7 @@ mod tests {
 
     #[test]
     fn a_whole_function_json_is_searched_for_the_one_block() {
-        let found = ConnectionInfoBinding::from_function_json(
+        let found = FunctionJsonBinding::parse(
             r#"{"bindings":[
                 {"authLevel":"anonymous","type":"httpTrigger","direction":"in","name":"req"},
                 {"type":"http","direction":"out","name":"res"},
@@ -262,7 +265,7 @@ mod tests {
 
     #[test]
     fn property_names_match_case_insensitively() {
-        let found = ConnectionInfoBinding::from_function_json(
+        let found = FunctionJsonBinding::parse(
             r#"{"Type":"signalRConnectionInfo","HubName":"chat","USERID":"{query.u}"}"#,
         )
         .unwrap();
@@ -306,21 +309,54 @@ mod tests {
 
     #[test]
     fn an_unknown_property_suggests_the_closest() {
-        let error = ConnectionInfoBinding::from_function_json(
-            r#"{"type":"signalRConnectionInfo","hubName":"c","userid ":"x","hub":"y"}"#,
+        let error = FunctionJsonBinding::parse(
+            r#"{"type":"signalRConnectionInfo","hubName":"c","userid ":"x"}"#,
         )
         .unwrap_err();
         let text = error.to_string();
-        assert!(
-            text.contains("`userid `") || text.contains("`hub`"),
-            "{text}"
-        );
-        assert!(text.contains("did you mean"), "{text}");
+        assert!(text.contains("`userid `"), "{text}");
+        assert!(text.contains("did you mean `userId`?"), "{text}");
+        // Nothing close enough: no guess, the known properties.
+        let error =
+            FunctionJsonBinding::parse(r#"{"type":"signalRConnectionInfo","hubName":"c","x":1}"#)
+                .unwrap_err();
+        let text = error.to_string();
+        assert!(!text.contains("did you mean"), "{text}");
+        assert!(text.contains("known: type, direction"), "{text}");
+    }
+
+    #[test]
+    fn from_str_parses_the_same() {
+        let found: FunctionJsonBinding = r#"{"type":"signalRConnectionInfo","hubName":"chat"}"#
+            .parse()
+            .unwrap();
+        assert_eq!(found.binding.hub_name().as_literal(), Some("chat"));
+    }
+
+    #[test]
+    fn the_connection_string_setting_follows_the_setting_name_rule() {
+        for (setting, expected) in [
+            ("Endpoint=http://x;AccessKey=k", "never its value"),
+            ("%CS%", "write `CS`"),
+            (" ", "cannot be part of a setting name"),
+            ("", "empty"),
+        ] {
+            let json = serde_json::json!({
+                "type": "signalRConnectionInfo", "hubName": "c", "connectionStringSetting": setting
+            });
+            let text = FunctionJsonBinding::parse(&json.to_string())
+                .unwrap_err()
+                .to_string();
+            assert!(text.contains(expected), "{setting:?}: {text}");
+            assert!(!text.contains("AccessKey=k"), "{text}");
+        }
+        let ok = r#"{"type":"signalRConnectionInfo","hubName":"c","connectionStringSetting":"ConnectionStrings:Chat"}"#;
+        assert!(FunctionJsonBinding::parse(ok).is_ok());
     }
 
     #[test]
     fn bad_templates_and_rules_are_config_errors() {
-        let result = ConnectionInfoBinding::from_function_json(
+        let result = FunctionJsonBinding::parse(
             r#"{"type":"signalRConnectionInfo","hubName":"chat","userId":"{header.x}"}"#,
         );
         assert!(matches!(
@@ -330,11 +366,10 @@ mod tests {
                 ..
             })
         ));
-        let result = ConnectionInfoBinding::from_function_json(
-            r#"{"type":"signalRConnectionInfo","hubName":"9chat"}"#,
-        );
+        let result =
+            FunctionJsonBinding::parse(r#"{"type":"signalRConnectionInfo","hubName":"9chat"}"#);
         assert!(matches!(result, Err(ConfigError::InvalidHubName(_))));
-        let result = ConnectionInfoBinding::from_function_json(
+        let result = FunctionJsonBinding::parse(
             r#"{"type":"signalRConnectionInfo","hubName":"chat","idToken":"{headers.a}"}"#,
         );
         assert_eq!(result.unwrap_err(), ConfigError::IdTokenWithoutClaimTypes);
@@ -343,7 +378,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_text_gives_a_binding_or_an_error(json in ".{0,120}") {
-            let _ = ConnectionInfoBinding::from_function_json(&json);
+            let _ = FunctionJsonBinding::parse(&json);
         }
 
         #[test]
@@ -354,7 +389,7 @@ mod tests {
                 "type": "signalRConnectionInfo", "hubName": hub, "userId": user,
                 "idToken": "{headers.authorization}", "claimTypeList": types,
             });
-            let _ = ConnectionInfoBinding::from_function_json(&json.to_string());
+            let _ = FunctionJsonBinding::parse(&json.to_string());
         }
     }
 }

@@ -123,46 +123,59 @@
 //!
 //! # Crate features
 //!
+//! - `verify` (default): id-token verification, [`IdTokenVerification`] and the attribute's
+//!   `id_token_*` key arguments. It brings in `jsonwebtoken` with its RSA and EC
+//!   implementations; without it (`default-features = false`) a binding copies claims from an
+//!   id token without checking it, as Azure's does, and a key argument is a compile error that
+//!   names the feature.
 //! - `axum`: [`SignalRConnectionInfo`] and [`BindingError`] implement `axum`'s
 //!   `IntoResponse`.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "axum")]
 mod axum;
 mod binding;
+mod builder;
+// Without `verify`, the parts of `claims` that read a verified payload are unused.
+#[cfg_attr(not(feature = "verify"), allow(dead_code))]
 mod claims;
 mod connection_info;
 mod connection_string;
 mod error;
 mod function_json;
 mod json;
+mod memo;
 mod request;
 mod response;
 mod settings;
 mod token;
+#[cfg(feature = "verify")]
 mod verification;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use binding::{
-    ConnectionInfoBinding, ConnectionInfoBindingBuilder, DEFAULT_CONNECTION_STRING_SETTING,
-    DEFAULT_TOKEN_LIFETIME, MAX_USER_ID_LEN,
-};
+pub use binding::{ConnectionInfoBinding, DEFAULT_TOKEN_LIFETIME, MAX_USER_ID_LEN};
+pub use builder::ConnectionInfoBindingBuilder;
 pub use claims::{IdTokenError, MAX_COPIED_CLAIMS, MAX_ID_TOKEN_LEN};
 pub use connection_info::{FromConnectionInfo, SignalRConnectionInfo};
-pub use connection_string::*;
+pub use connection_string::{
+    AccessKey, AuthType, ConnectionString, ConnectionStringError, Credential,
+    EMULATOR_CONNECTION_STRING, IdentityCredential, IdentityKind,
+};
 pub use error::{BindingError, ConfigError};
 pub use function_json::{BINDING_TYPE, FunctionJsonBinding};
 pub use request::BindingRequest;
 pub use response::FromBindingError;
 pub use settings::{BindingContext, Clock, EnvSettings, FixedClock, Settings, SystemClock};
-pub use signalr_binding_expression::{HubNameError, Part, Template, TemplateError};
+pub use signalr_binding_expression::{
+    DEFAULT_CONNECTION_STRING_SETTING, HubNameError, JwtAlgorithm, Part, SettingNameError,
+    Template, TemplateError, UnknownAlgorithm,
+};
 pub use signalr_binding_macros::signalr_connection_info;
 pub use token::{MAX_ACCESS_TOKEN_LEN, USER_ID_CLAIM};
-pub use verification::{
-    DEFAULT_LEEWAY, IdTokenRejection, IdTokenVerification, JwtAlgorithm, UnknownAlgorithm,
-    VerificationKey,
-};
+#[cfg(feature = "verify")]
+#[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
+pub use verification::{DEFAULT_LEEWAY, IdTokenRejection, IdTokenVerification, VerificationKey};

@@ -14,33 +14,62 @@
 //! });
 //! ```
 //!
-//! With a key argument (`id_token_rsa_key = "%NAME%"`, ...) the binding verifies the id token:
+//! With a key argument (`id_token_rsa_key`, ...) the binding verifies the id token; the
+//! initializer is wrapped in [`if_verify!`], which is a compile error naming the `verify`
+//! feature when that feature is off:
 //!
 //! ```ignore
-//! static BINDING: __private::Binding = __private::Binding::from_static_verified(
-//!     __private::Properties { /* as above */ },
-//!     __private::IdTokenVerification::from_static(
-//!         __private::VerificationKey::RsaPem(__private::Cow::Borrowed("NAME")),
-//!         &[__private::JwtAlgorithm::RS256], // `&[]`: the key kind's algorithms
-//!         Some("https://issuer.example/"),   // or None
-//!         None,                              // the audience, or Some("...")
-//!         __private::DEFAULT_LEEWAY,         // or __private::Duration::from_secs(N)
-//!     ),
-//! );
+//! static BINDING: __private::Binding = __private::if_verify! {
+//!     __private::Binding::from_static_verified(
+//!         __private::Properties { /* as above */ },
+//!         __private::IdTokenVerification::from_static(
+//!             __private::VerificationKey::RsaPem(__private::Cow::Borrowed("NAME")),
+//!             &[__private::JwtAlgorithm::RS256], // `&[]`: the key kind's algorithms
+//!             Some("https://issuer.example/"),   // or None
+//!             None,                              // the audience, or Some("...")
+//!             __private::DEFAULT_LEEWAY,         // or __private::Duration::from_secs(N)
+//!         ),
+//!     )
+//! };
 //! ```
 
 pub use std::borrow::Cow;
-
-pub use signalr_binding_expression::{Part, Template};
-
 pub use std::time::Duration;
+
+pub use signalr_binding_expression::{JwtAlgorithm, Part, Template};
 
 pub use crate::binding::{ConnectionInfoBinding as Binding, DEFAULT_TOKEN_LIFETIME, Properties};
 pub use crate::connection_info::{FromConnectionInfo, SignalRConnectionInfo};
 pub use crate::error::BindingError;
 pub use crate::request::BindingRequest;
 pub use crate::response::FromBindingError;
-pub use crate::verification::{DEFAULT_LEEWAY, IdTokenVerification, JwtAlgorithm, VerificationKey};
+#[cfg(feature = "verify")]
+pub use crate::verification::{DEFAULT_LEEWAY, IdTokenVerification, VerificationKey};
+
+pub use crate::__signalr_binding_if_verify as if_verify;
+
+/// Expands to its tokens: the verified binding the attribute emits (feature `verify` on).
+#[cfg(feature = "verify")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __signalr_binding_if_verify {
+    ($($tokens:tt)*) => { $($tokens)* };
+}
+
+/// A compile error in place of the verified binding the attribute emits (feature `verify`
+/// off), spanned at the key argument.
+#[cfg(not(feature = "verify"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __signalr_binding_if_verify {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "id-token verification (the `id_token_*` key arguments) needs the `verify` feature \
+             of signalr-binding, which `default-features = false` turns off: add \
+             `features = [\"verify\"]` to its entry in Cargo.toml"
+        )
+    };
+}
 
 /// Resolves `binding` for `request`.
 #[inline]

@@ -63,6 +63,7 @@ mod tests {
         assert_eq!(body["error"]["status"], 400);
     }
 
+    #[cfg(feature = "verify")]
     #[test]
     fn a_rejected_id_token_answers_401_with_a_bearer_challenge() {
         let error = BindingError::IdTokenRejected(crate::IdTokenRejection::Signature);

@@ -27,6 +27,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use signalr_binding_expression::validate_setting_name;
+
 /// A source of named settings: the connection string and `%NAME%` references.
 ///
 /// Implemented for [`EnvSettings`] (the process environment, as Azure app settings arrive),
@@ -45,8 +47,9 @@ pub struct EnvSettings;
 
 impl Settings for EnvSettings {
     fn get(&self, name: &str) -> Option<Cow<'_, str>> {
-        if name.is_empty() || name.contains(['=', '\0']) {
-            // Not a variable name the platform can hold; `std::env::var` would panic on some.
+        // A name the setting-name rule refuses is never set; this also keeps from
+        // `std::env::var` the names it panics on (empty, with `=` or NUL).
+        if validate_setting_name(name).is_err() {
             return None;
         }
         std::env::var(name).ok().map(Cow::Owned)
@@ -179,6 +182,7 @@ mod tests {
         assert_eq!(EnvSettings.get(""), None);
         assert_eq!(EnvSettings.get("A=B"), None);
         assert_eq!(EnvSettings.get("A\0B"), None);
+        assert_eq!(EnvSettings.get("%PATH%"), None);
         assert!(EnvSettings.get("PATH").is_some());
     }
 

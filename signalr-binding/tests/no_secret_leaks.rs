@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use signalr_binding::{
     BindingContext, BindingError, ConfigError, ConnectionInfoBinding, ConnectionString, FixedClock,
-    IdTokenVerification, Settings,
+    FunctionJsonBinding, IdTokenVerification, Settings,
 };
 
 const KEY: &str = "SweepAccessKey0123456789abcdefghijKLMNOP+/=";
@@ -199,9 +199,8 @@ fn every_binding_error_a_request_can_cause_is_clean() {
     let long_hub = "a".repeat(300);
     // An id token whose copied claim makes the access token longer than 4 KiB.
     let too_long_token = {
-        use base64::Engine as _;
         let payload = serde_json::json!({ "x": "x".repeat(4000) }).to_string();
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
+        let payload = base64_simd::URL_SAFE_NO_PAD.encode_to_string(payload);
         format!("e30.{payload}.sig")
     };
     let plain = |b: signalr_binding::ConnectionInfoBindingBuilder| b.build().unwrap();
@@ -400,7 +399,7 @@ fn configuration_errors_and_bindings_are_clean() {
         // pasting the connection string there, which is swept above and here.
         format!(r#"not json {KEY}"#),
     ] {
-        match ConnectionInfoBinding::from_function_json(&json) {
+        match FunctionJsonBinding::parse(&json) {
             Ok(found) => {
                 sweep.debug("FunctionJsonBinding", &found);
                 if let Err(error) = found

@@ -1,0 +1,168 @@
+//! [`ConnectionInfoBindingBuilder`]: a binding from its properties, written as strings.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use signalr_binding_expression::{
+    DEFAULT_CONNECTION_STRING_SETTING, Template, validate_hub_name_template, validate_setting_name,
+};
+
+use crate::binding::{ConnectionInfoBinding, DEFAULT_TOKEN_LIFETIME, Properties};
+use crate::error::ConfigError;
+#[cfg(feature = "verify")]
+use crate::verification::IdTokenVerification;
+
+/// Builds a [`ConnectionInfoBinding`] from its properties, as strings in the template
+/// language.
+///
+/// ```
+/// use signalr_binding::ConnectionInfoBinding;
+///
+/// let binding = ConnectionInfoBinding::builder("chat")
+///     .user_id("{headers.x-ms-client-principal-id}")
+///     .build()?;
+/// assert!(binding.reads_request());
+/// # Ok::<(), signalr_binding::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConnectionInfoBindingBuilder {
+    hub_name: String,
+    connection_string_setting: Option<String>,
+    user_id: Option<String>,
+    id_token: Option<String>,
+    claim_types: Vec<String>,
+    lifetime: Duration,
+    #[cfg(feature = "verify")]
+    verification: Option<IdTokenVerification>,
+}
+
+impl ConnectionInfoBindingBuilder {
+    /// A builder for hub `hub_name`, everything else at its default.
+    pub(crate) fn new(hub_name: String) -> Self {
+        Self {
+            hub_name,
+            connection_string_setting: None,
+            user_id: None,
+            id_token: None,
+            claim_types: Vec::new(),
+            lifetime: DEFAULT_TOKEN_LIFETIME,
+            #[cfg(feature = "verify")]
+            verification: None,
+        }
+    }
+
+    /// The name of the setting that holds the connection string (default
+    /// `AzureSignalRConnectionString`). A setting's name, never the connection string itself.
+    pub fn connection_string_setting(mut self, name: impl Into<String>) -> Self {
+        self.connection_string_setting = Some(name.into());
+        self
+    }
+
+    /// The user id template, e.g. `{headers.x-ms-client-principal-id}`.
+    pub fn user_id(mut self, template: impl Into<String>) -> Self {
+        self.user_id = Some(template.into());
+        self
+    }
+
+    /// The id token template, e.g. `{headers.authorization}`.
+    pub fn id_token(mut self, template: impl Into<String>) -> Self {
+        self.id_token = Some(template.into());
+        self
+    }
+
+    /// The claim types to copy from the id token.
+    pub fn claim_types<I, S>(mut self, types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.claim_types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How long minted tokens are valid (default one hour; whole seconds).
+    pub fn lifetime(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
+    }
+
+    /// Verifies the id token before any claim is copied: signature, `exp`/`nbf` (with a
+    /// leeway), and `iss`/`aud` when configured; a token that fails is a 401
+    /// [`BindingError::IdTokenRejected`] and no connection info.
+    ///
+    /// Without this, the binding behaves as Azure's does: the id token's claims are copied
+    /// **without any check**, so the sender of the request chooses them.
+    ///
+    /// With verification, `claim_types` may be empty: the binding then only requires a valid
+    /// id token.
+    #[cfg(feature = "verify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
+    pub fn verify_id_token(mut self, verification: IdTokenVerification) -> Self {
+        self.verification = Some(verification);
+        self
+    }
+
+    /// Parses and checks the properties.
+    pub fn build(self) -> Result<ConnectionInfoBinding, ConfigError> {
+        let parse = |property: &'static str, source: &str| {
+            Template::parse(source)
+                .map_err(|reason| ConfigError::InvalidTemplate { property, reason })
+        };
+        let hub_name = parse("hubName", &self.hub_name)?;
+        validate_hub_name_template(&hub_name).map_err(ConfigError::InvalidHubName)?;
+        let user_id = self
+            .user_id
+            .as_deref()
+            .map(|t| parse("userId", t))
+            .transpose()?;
+        let id_token = self
+            .id_token
+            .as_deref()
+            .map(|t| parse("idToken", t))
+            .transpose()?;
+        if let Some(name) = &self.connection_string_setting {
+            validate_setting_name(name).map_err(ConfigError::InvalidConnectionStringSetting)?;
+        }
+        #[cfg(feature = "verify")]
+        let verifies = self.verification.is_some();
+        #[cfg(not(feature = "verify"))]
+        let verifies = false;
+        #[cfg(feature = "verify")]
+        if let Some(verification) = &self.verification {
+            if id_token.is_none() {
+                return Err(ConfigError::VerificationWithoutIdToken);
+            }
+            if let Some(reason) = verification.problem() {
+                return Err(ConfigError::InvalidVerification { reason });
+            }
+        }
+        match (&id_token, self.claim_types.is_empty()) {
+            (Some(_), true) if !verifies => return Err(ConfigError::IdTokenWithoutClaimTypes),
+            (None, false) => return Err(ConfigError::ClaimTypesWithoutIdToken),
+            _ => {}
+        }
+        if self.lifetime.as_secs() == 0 {
+            return Err(ConfigError::ZeroLifetime);
+        }
+        let properties = Properties {
+            hub_name,
+            connection_string_setting: match self.connection_string_setting {
+                Some(name) => Cow::Owned(name),
+                None => Cow::Borrowed(DEFAULT_CONNECTION_STRING_SETTING),
+            },
+            user_id,
+            id_token,
+            claim_types: self.claim_types.into_iter().map(Cow::Owned).collect(),
+            lifetime: self.lifetime,
+        };
+        #[cfg(feature = "verify")]
+        if let Some(verification) = self.verification {
+            return Ok(ConnectionInfoBinding::from_static_verified(
+                properties,
+                verification,
+            ));
+        }
+        Ok(ConnectionInfoBinding::from_static(properties))
+    }
+}
