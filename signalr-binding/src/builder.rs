@@ -89,7 +89,8 @@ impl ConnectionInfoBindingBuilder {
 
     /// Verifies the id token before any claim is copied: signature, `exp`/`nbf` (with a
     /// leeway), and `iss`/`aud` when configured; a token that fails is a 401
-    /// [`BindingError::IdTokenRejected`] and no connection info.
+    /// [`BindingError::IdTokenRejected`](crate::BindingError::IdTokenRejected) and no connection
+    /// info.
     ///
     /// Without this, the binding behaves as Azure's does: the id token's claims are copied
     /// **without any check**, so the sender of the request chooses them.

@@ -44,6 +44,7 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 /// Where the key that verifies id tokens comes from: each variant holds the *name of a setting*
 /// (an app setting, i.e. an environment variable on Azure Functions), never the key itself.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerificationKey {
     /// An HMAC secret: the setting's value, as UTF-8 bytes. Allows HS256, HS384, HS512.
     HmacSecret(Cow<'static, str>),
@@ -134,28 +135,28 @@ impl IdTokenVerification {
         }
     }
 
-    /// Verification with the HMAC secret in the setting named `setting` (a plain name, as
-    /// `ID_TOKEN_KEY`).
+    /// Verification with the HMAC secret in the setting named `setting` (a plain name such as
+    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
     pub fn hmac_secret(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::HmacSecret(Cow::Owned(setting.into())))
+        Self::new(VerificationKey::HmacSecret(setting_name(setting.into())))
     }
 
-    /// Verification with the PEM RSA public key in the setting named `setting` (a plain name, as
-    /// `ID_TOKEN_KEY`).
+    /// Verification with the PEM RSA public key in the setting named `setting` (a plain name such as
+    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
     pub fn rsa_pem(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::RsaPem(Cow::Owned(setting.into())))
+        Self::new(VerificationKey::RsaPem(setting_name(setting.into())))
     }
 
-    /// Verification with the PEM EC public key in the setting named `setting` (a plain name, as
-    /// `ID_TOKEN_KEY`).
+    /// Verification with the PEM EC public key in the setting named `setting` (a plain name such as
+    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
     pub fn ec_pem(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::EcPem(Cow::Owned(setting.into())))
+        Self::new(VerificationKey::EcPem(setting_name(setting.into())))
     }
 
-    /// Verification with the JWKS document in the setting named `setting` (a plain name, as
-    /// `ID_TOKEN_KEY`).
+    /// Verification with the JWKS document in the setting named `setting` (a plain name such as
+    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
     pub fn jwks(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::Jwks(Cow::Owned(setting.into())))
+        Self::new(VerificationKey::Jwks(setting_name(setting.into())))
     }
 
     /// The form the attribute emits: everything `const`.
@@ -263,5 +264,17 @@ impl IdTokenVerification {
             ));
         }
         None
+    }
+}
+
+/// `NAME` from a plain `NAME`, or from `%NAME%` (the form of a setting reference in a
+/// template), so that either spelling names the same setting.
+fn setting_name(setting: String) -> Cow<'static, str> {
+    match setting
+        .strip_prefix('%')
+        .and_then(|rest| rest.strip_suffix('%'))
+    {
+        Some(name) => Cow::Owned(name.to_owned()),
+        None => Cow::Owned(setting),
     }
 }

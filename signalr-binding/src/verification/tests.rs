@@ -363,10 +363,15 @@ fn keys_are_prepared_once_per_distinct_value() {
 #[test]
 fn configuration_problems_are_found() {
     assert!(IdTokenVerification::hmac_secret("S").problem().is_none());
-    // A setting is named plainly; `%S%` is refused with the name to write.
-    let percent = IdTokenVerification::hmac_secret("%S%").problem().unwrap();
-    assert!(percent.contains("write `S`"), "{percent}");
-    assert!(!percent.contains("%NAME%"), "{percent}");
+    // `%S%` names the same setting as `S`.
+    assert_eq!(IdTokenVerification::hmac_secret("%S%").key().setting(), "S");
+    // A name the rule refuses gets the rule's words, never a `%NAME%` advice.
+    let problem = IdTokenVerification::hmac_secret("A B").problem().unwrap();
+    assert!(
+        problem.contains("cannot be part of a setting name"),
+        "{problem}"
+    );
+    assert!(!problem.contains("%NAME%"), "{problem}");
     assert!(
         IdTokenVerification::rsa_pem(RSA_PUBLIC)
             .problem()
