@@ -542,6 +542,20 @@ mod tests {
             build(ConnectionInfoBinding::builder("1chat")),
             ConfigError::InvalidHubName(_)
         ));
+        // The literal text of a templated hub name follows the rule too.
+        assert!(matches!(
+            build(ConnectionInfoBinding::builder("chat-{query.room}")),
+            ConfigError::InvalidHubName(_)
+        ));
+        assert!(
+            ConnectionInfoBinding::builder("chat_{query.room}")
+                .build()
+                .is_ok()
+        );
+        assert!(matches!(
+            build(ConnectionInfoBinding::builder("chat").connection_string_setting("a;b")),
+            ConfigError::InvalidConnectionStringSetting(_)
+        ));
         assert_eq!(
             build(ConnectionInfoBinding::builder("chat").claim_types(["name"])),
             ConfigError::ClaimTypesWithoutIdToken

@@ -393,3 +393,66 @@ impl ConfigError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn some_errors() -> Vec<BindingError> {
+        vec![
+            BindingError::MissingHeader { name: "x-u".into() },
+            BindingError::MissingQuery { key: "u".into() },
+            BindingError::InvalidHeaderValue { name: "x-u".into() },
+            BindingError::InvalidQueryEncoding { key: "u".into() },
+            BindingError::UnresolvedSetting { name: "HUB".into() },
+            BindingError::MissingConnectionString {
+                setting: "CS".into(),
+            },
+            BindingError::InvalidConnectionString {
+                setting: "CS".into(),
+                reason: ConnectionStringError::InvalidEndpoint,
+            },
+            BindingError::InvalidHubName {
+                hub: "2chat".into(),
+                reason: signalr_binding_expression::validate_hub_name("2chat").unwrap_err(),
+            },
+            BindingError::InvalidIdToken(IdTokenError::Malformed { reason: "r" }),
+            BindingError::TokenTooLong { length: 5000 },
+        ]
+    }
+
+    #[test]
+    fn a_cause_is_in_the_message_once_and_never_also_chained() {
+        for error in some_errors() {
+            assert!(error.source().is_none(), "{error:?}");
+            let text = error.to_string();
+            if let Some(hint) = error.hint() {
+                assert!(!text.contains(&*hint), "{text} repeats its hint");
+            }
+        }
+        let hub = &some_errors()[7];
+        assert_eq!(hub.to_string().matches("2chat").count(), 1, "{hub}");
+    }
+
+    #[test]
+    fn a_client_errors_json_carries_its_hint_and_a_server_errors_neither() {
+        let json: serde_json::Value =
+            serde_json::from_str(&BindingError::MissingHeader { name: "x-u".into() }.to_json())
+                .unwrap();
+        assert_eq!(
+            json["error"]["hint"],
+            "send the `x-u` header with the request"
+        );
+        let json: serde_json::Value = serde_json::from_str(
+            &BindingError::MissingConnectionString {
+                setting: "CS".into(),
+            }
+            .to_json(),
+        )
+        .unwrap();
+        assert!(json["error"].get("hint").is_none(), "{json}");
+        assert!(!json.to_string().contains("CS"), "{json}");
+    }
+}
