@@ -23,7 +23,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use signalr_binding::{
     BindingContext, BindingError, ConnectionInfoBinding, DEFAULT_CONNECTION_STRING_SETTING,
-    EMULATOR_CONNECTION_STRING, SignalRConnectionInfo,
+    EMULATOR_CONNECTION_STRING, FunctionJsonBinding, SignalRConnectionInfo,
 };
 
 /// The `function.json` whose `signalRConnectionInfo` input binding this handler serves.
@@ -39,7 +39,7 @@ async fn negotiate(
 
 /// The application: the negotiate endpoint, with the binding of [`FUNCTION_JSON`].
 pub fn app() -> Router {
-    let binding = ConnectionInfoBinding::from_function_json(FUNCTION_JSON)
+    let binding = FunctionJsonBinding::parse(FUNCTION_JSON)
         .expect("function.json has one valid signalRConnectionInfo binding")
         .binding;
     Router::new()

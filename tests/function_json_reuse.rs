@@ -11,7 +11,7 @@ mod negotiate;
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use signalr_binding::{BindingContext, ConnectionInfoBinding, FixedClock};
+use signalr_binding::{BindingContext, FixedClock, FunctionJsonBinding};
 
 use common::*;
 
@@ -41,8 +41,8 @@ fn request(context: &BindingContext) -> http::Request<axum::body::Body> {
 async fn function_json_binding_mints_what_the_attribute_mints() {
     let path = repo_root().join("examples/function-json/function.json");
     let json = std::fs::read_to_string(&path).unwrap();
-    let found = ConnectionInfoBinding::from_function_json(&json)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let found =
+        FunctionJsonBinding::parse(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(found.name.as_deref(), Some("connectionInfo"));
 
     let context = context();
@@ -78,9 +78,7 @@ async fn function_json_binding_mints_what_the_attribute_mints() {
 async fn both_refuse_a_request_without_the_header_with_400() {
     let json =
         std::fs::read_to_string(repo_root().join("examples/function-json/function.json")).unwrap();
-    let binding = ConnectionInfoBinding::from_function_json(&json)
-        .unwrap()
-        .binding;
+    let binding = FunctionJsonBinding::parse(&json).unwrap().binding;
     let context = context();
     let bare = || {
         http::Request::builder()
