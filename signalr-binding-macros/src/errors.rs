@@ -38,23 +38,6 @@ impl Errors {
     }
 }
 
-/// The candidate in `candidates` closest to `written`, if it is close enough to be a likely typo.
-pub(crate) fn closest<'a>(
-    written: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let written = written.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            let score = strsim::normalized_damerau_levenshtein(&written, candidate);
-            (candidate, score)
-        })
-        .filter(|&(_, score)| score >= 0.6)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(candidate, _)| candidate)
-}
-
 /// `hubName`, `HubName`, `HUB_NAME` and `hub-name` to `hub_name`.
 pub(crate) fn to_snake_case(written: &str) -> String {
     let mut out = String::with_capacity(written.len() + 4);
@@ -92,13 +75,5 @@ mod tests {
             "connection_string_setting"
         );
         assert_eq!(to_snake_case("lifetimeSecs"), "lifetime_secs");
-    }
-
-    #[test]
-    fn closest_candidate() {
-        let keys = ["hub_name", "user_id", "id_token"];
-        assert_eq!(closest("hub_nam", keys), Some("hub_name"));
-        assert_eq!(closest("userid", keys), Some("user_id"));
-        assert_eq!(closest("zzzzzzzzz", keys), None);
     }
 }

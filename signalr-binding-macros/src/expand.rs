@@ -2,13 +2,13 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
-use signalr_binding_expression::{Part, Template};
+use signalr_binding_expression::{DEFAULT_CONNECTION_STRING_SETTING, Part, Template, closest};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, ItemFn, LitStr, Pat, PatType, ReturnType, Type};
 
-use crate::args::{self, Args, DEFAULT_CONNECTION_STRING_SETTING};
-use crate::errors::{Errors, closest};
+use crate::args::{self, Args};
+use crate::errors::Errors;
 
 /// The attribute's entry point: the rewritten handler, or on any error the handler as written
 /// followed by every error, so the rest of the crate still type-checks.
@@ -495,7 +495,7 @@ fn request_call(param: &Param<'_>, binding: &Ident) -> TokenStream {
 }
 
 /// `Binding::from_static(Properties { ... })`, or with a key
-/// `Binding::from_static_verified(Properties { ... }, IdTokenVerification::from_static(...))`.
+/// `if_verify! { Binding::from_static_verified(Properties { ... }, IdTokenVerification::from_static(...)) }`.
 fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
     let hub = template_tokens(&hub_name.template);
     let setting = args.connection_string_setting.as_ref().map_or_else(
@@ -536,13 +536,17 @@ fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
         }
     };
     match &args.verification_key {
+        // Spanned at the key argument: without the runtime's `verify` feature, `if_verify!` is
+        // a compile error there.
         Some(key) => {
             let verification = verification_tokens(args, key);
-            quote! {
-                ::signalr_binding::__private::Binding::from_static_verified(
-                    #properties,
-                    #verification
-                )
+            quote_spanned! {key.span=>
+                ::signalr_binding::__private::if_verify! {
+                    ::signalr_binding::__private::Binding::from_static_verified(
+                        #properties,
+                        #verification
+                    )
+                }
             }
         }
         None => quote! {
@@ -560,7 +564,7 @@ fn verification_tokens(args: &Args, key: &args::VerificationKeyArg) -> TokenStre
         .id_token_algorithms
         .iter()
         .flat_map(|algorithms| &algorithms.names)
-        .map(|(name, _)| Ident::new(name, Span::call_site()));
+        .map(|(algorithm, _)| Ident::new(algorithm.as_str(), Span::call_site()));
     let optional = |value: &Option<LitStr>| match value {
         Some(literal) => {
             let text = literal.value();
@@ -733,14 +737,20 @@ mod tests {
             quote!(
                 hub_name = "chat",
                 id_token = "{headers.authorization}",
-                id_token_rsa_key = "%RSA_KEY%",
+                id_token_rsa_key_setting = "RSA_KEY",
                 id_token_algorithms = ["RS256", "PS512"],
                 id_token_issuer = "https://issuer"
             ),
             item.clone(),
         );
         assert!(!out.contains("compile_error"), "{out}");
-        assert!(out.contains("Binding :: from_static_verified ("), "{out}");
+        assert!(
+            out.contains(
+                ":: signalr_binding :: __private :: if_verify ! { :: signalr_binding :: \
+                 __private :: Binding :: from_static_verified ("
+            ),
+            "{out}"
+        );
         assert!(
             out.contains(
                 "VerificationKey :: RsaPem (:: signalr_binding :: __private :: Cow :: Borrowed \
@@ -768,7 +778,7 @@ mod tests {
             quote!(
                 hub_name = "chat",
                 id_token = "{headers.authorization}",
-                id_token_hmac_secret = "%SECRET%",
+                id_token_hmac_secret_setting = "SECRET",
                 id_token_leeway_secs = 0
             ),
             item.clone(),
@@ -783,6 +793,7 @@ mod tests {
         let out = run(quote!(hub_name = "chat"), item);
         assert!(out.contains("Binding :: from_static ("), "{out}");
         assert!(!out.contains("IdTokenVerification"), "{out}");
+        assert!(!out.contains("if_verify"), "{out}");
     }
 
     #[test]

@@ -324,7 +324,7 @@ fn missing_connection_string(
     user_id = "{headers.x-user}",
     id_token = "{headers.authorization}",
     claim_type_list = ["name", "email"],
-    id_token_hmac_secret = "%ID_TOKEN_SECRET%",
+    id_token_hmac_secret_setting = "ID_TOKEN_SECRET",
     id_token_issuer = "https://issuer.example/",
     id_token_audience = "my-app"
 )]
@@ -342,7 +342,7 @@ fn verified_handler(
     user_id = "{headers.x-user}",
     id_token = "{headers.authorization}",
     claim_type_list = ["name", "email"],
-    id_token_hmac_secret = "%ID_TOKEN_SECRET%",
+    id_token_hmac_secret_setting = "ID_TOKEN_SECRET",
     id_token_issuer = "https://issuer.example/",
     id_token_audience = "my-app"
 )]
@@ -359,7 +359,7 @@ fn verified_response_handler(
     hub_name = "chat",
     id_token = "{headers.authorization}",
     claim_type_list = ["name"],
-    id_token_rsa_key = "%ID_TOKEN_RSA_KEY%",
+    id_token_rsa_key_setting = "ID_TOKEN_RSA_KEY",
     id_token_algorithms = ["RS256"],
     id_token_leeway_secs = 5
 )]

@@ -4,7 +4,7 @@ use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_in
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_rsa_key = "%ID_TOKEN_RSA_KEY%",
+    id_token_rsa_key_setting = "ID_TOKEN_RSA_KEY",
     id_token_algorithms = ["RS256", "HS256"]
 )]
 fn rsa(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
@@ -17,7 +17,7 @@ fn rsa(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, B
     hub_name = "chat",
     id_token = "{headers.authorization}",
     id_token_algorithms = ["HS512", "ES256"],
-    id_token_jwks = "%ID_TOKEN_JWKS%"
+    id_token_jwks_setting = "ID_TOKEN_JWKS"
 )]
 fn jwks(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
     let _ = req;
@@ -27,7 +27,7 @@ fn jwks(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, 
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_hmac_secret = "%ID_TOKEN_SECRET%",
+    id_token_hmac_secret_setting = "ID_TOKEN_SECRET",
     id_token_algorithms = ["ES256"]
 )]
 fn hmac(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {

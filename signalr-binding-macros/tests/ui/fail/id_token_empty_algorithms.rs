@@ -3,7 +3,7 @@ use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_in
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_ec_key = "%ID_TOKEN_EC_KEY%",
+    id_token_ec_key_setting = "ID_TOKEN_EC_KEY",
     id_token_algorithms = []
 )]
 fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {

@@ -1,6 +1,6 @@
 use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_info};
 
-#[signalr_connection_info(hub_name = "chat", id_token_jwks = "%ID_TOKEN_JWKS%")]
+#[signalr_connection_info(hub_name = "chat", id_token_jwks_setting = "ID_TOKEN_JWKS")]
 fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
     let _ = req;
     Ok(info.url)

@@ -3,8 +3,8 @@ use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_in
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_rsa_key = "%ID_TOKEN_RSA_KEY%",
-    id_token_jwks = "%ID_TOKEN_JWKS%"
+    id_token_rsa_key_setting = "ID_TOKEN_RSA_KEY",
+    id_token_jwks_setting = "ID_TOKEN_JWKS"
 )]
 fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
     let _ = req;

@@ -3,7 +3,7 @@ use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_in
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_jwks = "%ID_TOKEN_JWKS%",
+    id_token_jwks_setting = "ID_TOKEN_JWKS",
     id_token_algorithms = ["rs256", "RSA256", "ES512", "RS256", "RS256"]
 )]
 fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {

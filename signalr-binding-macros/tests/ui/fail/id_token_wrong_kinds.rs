@@ -5,7 +5,7 @@ const SECRET: &str = "not here";
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_hmac_secret = SECRET,
+    id_token_hmac_secret_setting = SECRET,
     id_token_algorithms = "HS256, HS512",
     id_token_issuer = 5,
     id_token_audience = "",
@@ -19,7 +19,7 @@ fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<Str
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_rsa_key = "%ID_TOKEN_RSA_KEY%",
+    id_token_rsa_key_setting = "ID_TOKEN_RSA_KEY",
     id_token_algorithms = [RS256, 256],
     id_token_issuer = "%ISSUER%",
     id_token_audience = my_app,
@@ -36,9 +36,9 @@ fn negotiate2(
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_ec_key,
+    id_token_ec_key_setting,
     id_token_leeway_secs = -5,
-    // Negative literals arrive as one literal token; `lifetime_secs` said "invalid digit".
+    // A negative literal arrives as one literal token: refused as negative, not as bad digits.
     lifetime_secs = -1
 )]
 fn negotiate3(

@@ -9,7 +9,7 @@ use signalr_binding::{BindingError, SignalRConnectionInfo, signalr_connection_in
     hub_name = "chat",
     id_token = "{headers.authorization}",
     claim_type_list = ["name"],
-    id_token_hmac_secret = "%ID_TOKEN_SECRET%",
+    id_token_hmac_secret_setting = "ID_TOKEN_SECRET",
     id_token_algorithms = ["HS256", "HS384", "HS512"],
     id_token_issuer = "https://issuer.example/",
     id_token_audience = "my-app",
@@ -25,7 +25,7 @@ fn hmac(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, 
 #[signalr_connection_info(
     hub_name = "chat",
     id_token = "{headers.authorization}",
-    id_token_rsa_key = "%ID_TOKEN_RSA_KEY%",
+    id_token_rsa_key_setting = "ID_TOKEN_RSA_KEY",
     id_token_algorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
 )]
 async fn rsa(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
@@ -37,7 +37,7 @@ async fn rsa(req: http::Request<String>, info: SignalRConnectionInfo) -> http::R
     hub_name = "chat",
     id_token = "{headers.authorization}",
     claim_type_list = ["name", "email"],
-    id_token_ec_key = "%ID_TOKEN_EC_KEY%",
+    id_token_ec_key_setting = "ID_TOKEN_EC_KEY",
     id_token_algorithms = ["ES256", "ES384"],
     id_token_leeway_secs = 3600
 )]
@@ -52,7 +52,7 @@ fn ec(parts: &http::request::Parts, info: SignalRConnectionInfo) -> Result<Strin
     id_token = "{headers.authorization}",
     claim_type_list = [],
     id_token_audience = "my-app",
-    id_token_jwks = "%ID_TOKEN_JWKS%"
+    id_token_jwks_setting = "ID_TOKEN_JWKS"
 )]
 fn jwks(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
     let _ = req;
@@ -63,7 +63,7 @@ fn jwks(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, 
     hub_name = "chat",
     id_token = "{headers.authorization}",
     claim_type_list = ["name"],
-    id_token_jwks = "%ID_TOKEN_JWKS%",
+    id_token_jwks_setting = "ID_TOKEN_JWKS",
     id_token_algorithms = ["ES384", "PS512", "RS256"]
 )]
 fn jwks_mixed(

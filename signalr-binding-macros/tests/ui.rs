@@ -2,7 +2,7 @@
 //! form compiles (including under `#![deny(warnings)]` and `#![forbid(unsafe_code)]`).
 //!
 //! Regenerate the expected output with `TRYBUILD=overwrite cargo test -p signalr-binding-macros
-//! --test compile`, then review every `.stderr` change.
+//! --test ui`, then review every `.stderr` change.
 
 #[test]
 fn ui() {
