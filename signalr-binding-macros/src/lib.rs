@@ -6,6 +6,7 @@
 //! documented on [`signalr_connection_info`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
 
 mod args;
 mod errors;
@@ -19,30 +20,61 @@ use proc_macro::TokenStream;
 /// The attribute removes the receiving parameter from the handler's signature and resolves it
 /// at the top of the body, for every call, before your code runs:
 ///
-/// ```ignore
+/// ```rust
 /// use signalr_binding::{signalr_connection_info, SignalRConnectionInfo};
 ///
 /// #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
 /// async fn negotiate(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
-///     http::Response::new(serde_json::to_string(&info).unwrap())
+///     http::Response::new(info.to_json())
 /// }
 ///
 /// // After expansion the handler is
 /// // `async fn negotiate(req: http::Request<String>) -> http::Response<String>`.
+/// # fn context() -> signalr_binding::BindingContext {
+/// #     signalr_binding::BindingContext::new().with_settings(|name: &str| {
+/// #         (name == "AzureSignalRConnectionString")
+/// #             .then(|| signalr_binding::EMULATOR_CONNECTION_STRING.to_owned())
+/// #     })
+/// # }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let req = http::Request::builder()
+///     .header("x-ms-client-principal-id", "alice")
+///     .extension(context()) // the settings; without it, the process environment
+///     .body(String::new())
+///     .unwrap();
+/// let response = negotiate(req).await;
+/// let info: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+/// assert_eq!(info["url"], "http://localhost:8888/client/?hub=chat");
+/// # }
 /// ```
 ///
 /// # Arguments
 ///
 /// | argument | meaning | default | example |
 /// |---|---|---|---|
-/// | `hub_name` | **Required.** The hub the client connects to. A template (see below); a literal name must start with an ASCII letter and contain only ASCII letters, digits and `_`. It is lower-cased in the URL and token. | (none) | `hub_name = "chat"` |
-/// | `connection_string_setting` | The name of the app setting (environment variable, or [`Settings`] in a `BindingContext`) that holds the Azure SignalR Service connection string. It names a setting; it is never the connection string itself. | `"AzureSignalRConnectionString"` | `connection_string_setting = "SignalRConn"` |
+/// | `hub_name` | **Required.** The hub the client connects to. A [template](#binding-expressions); a literal name must start with an ASCII letter and contain only ASCII letters, digits and `_` (the literal text of a templated name too). It is lower-cased in the URL and token. | (none) | `hub_name = "chat"` |
+/// | `connection_string_setting` | The [setting name](#setting-names) of the Azure SignalR Service connection string. | `"AzureSignalRConnectionString"` | `connection_string_setting = "ChatSignalR"` |
 /// | `user_id` | A template for the user id put in the access token (claim `asrs.s.uid`). Unset adds no user claim; a value resolving to `""` still adds one. | no user | `user_id = "{headers.x-ms-client-principal-id}"` |
 /// | `id_token` | A template for a JWT whose claims are copied into the access token, filtered by `claim_type_list`. A `Bearer ` prefix is accepted. **Without a key argument (see [below](#verifying-the-id-token)) the token is read, not verified.** Requires `claim_type_list`, unless the token is verified. | no id token | `id_token = "{headers.authorization}"` |
 /// | `claim_type_list` | The claim types copied from `id_token`, matched exactly. Requires `id_token`. | `[]` | `claim_type_list = ["name", "email"]` |
 /// | `name` | The parameter that receives the value (as in Java and `function.json`). Needed for a `String` or `serde_json::Value` receiver, or to tell two receivers apart. | the parameter of type `SignalRConnectionInfo` | `name = "info"` |
 /// | `request` | The parameter the templates read the request from, when several parameters could be the request. | the one request parameter | `request = "req"` |
 /// | `lifetime_secs` | The access token's lifetime in seconds (an integer > 0). | `3600` | `lifetime_secs = 600` |
+///
+/// ## Setting names
+///
+/// `connection_string_setting` and the key arguments (`id_token_*_setting`) take the **plain name
+/// of an app setting** (an environment variable on Azure Functions, or a [`Settings`] entry of a
+/// `BindingContext`): `"AzureSignalRConnectionString"`, `"ID_TOKEN_JWKS"`. They name the setting;
+/// they are never the value itself, which would put a secret in source code. `:` and `__` are
+/// allowed (`"ConnectionStrings:Chat"`, `"Azure__SignalR"`). A compile error refuses an empty
+/// name, a name with `;` or `=` (it looks like a value, such as a connection string), a name
+/// written `%NAME%` (the message shows the plain form), and whitespace, control characters and
+/// `{}<>%`. The error never repeats the value.
+///
+/// `%NAME%` is the form of the [templates](#binding-expressions) (`hub_name`, `user_id`,
+/// `id_token`): there it reads the setting `NAME` as the property's value.
 ///
 /// [`Settings`]: https://docs.rs/signalr-binding/latest/signalr_binding/trait.Settings.html
 ///
@@ -57,73 +89,92 @@ use proc_macro::TokenStream;
 ///
 /// | argument | meaning | default | example |
 /// |---|---|---|---|
-/// | `id_token_hmac_secret` | Verify with the HMAC secret in an app setting (HS256, HS384, HS512). | no verification | `id_token_hmac_secret = "%ID_TOKEN_SECRET%"` |
-/// | `id_token_rsa_key` | Verify with the RSA public key (PEM) in an app setting (RS256, RS384, RS512, PS256, PS384, PS512). | no verification | `id_token_rsa_key = "%ID_TOKEN_RSA_KEY%"` |
-/// | `id_token_ec_key` | Verify with the EC public key (P-256 or P-384, PEM) in an app setting (ES256, ES384). | no verification | `id_token_ec_key = "%ID_TOKEN_EC_KEY%"` |
-/// | `id_token_jwks` | Verify with the JWKS document (`{"keys":[...]}`) in an app setting; the token's `kid` picks the key (the RSA and EC algorithms). | no verification | `id_token_jwks = "%ID_TOKEN_JWKS%"` |
+/// | `id_token_hmac_secret_setting` | Verify with the HMAC secret in this app setting (HS256, HS384, HS512). | no verification | `id_token_hmac_secret_setting = "ID_TOKEN_SECRET"` |
+/// | `id_token_rsa_key_setting` | Verify with the RSA public key (PEM) in this app setting (RS256, RS384, RS512, PS256, PS384, PS512). | no verification | `id_token_rsa_key_setting = "ID_TOKEN_RSA_KEY"` |
+/// | `id_token_ec_key_setting` | Verify with the EC public key (P-256 or P-384, PEM) in this app setting (ES256, ES384). | no verification | `id_token_ec_key_setting = "ID_TOKEN_EC_KEY"` |
+/// | `id_token_jwks_setting` | Verify with the JWKS document (`{"keys":[...]}`) in this app setting; the token's `kid` picks the key (the RSA and EC algorithms). | no verification | `id_token_jwks_setting = "ID_TOKEN_JWKS"` |
 /// | `id_token_algorithms` | The algorithms a token may be signed with: names from the key's list above (case-sensitive). `none` is never allowed. | every algorithm of the key's kind | `id_token_algorithms = ["RS256"]` |
 /// | `id_token_issuer` | The `iss` a token must carry, compared as written. | not checked | `id_token_issuer = "https://login.example.com/"` |
 /// | `id_token_audience` | The audience a token's `aud` (a string or an array) must contain, compared as written. Set it: without it a token the same key signed for another application is accepted. | not checked | `id_token_audience = "my-client-id"` |
 /// | `id_token_leeway_secs` | The clock skew allowed when checking `exp` (required) and `nbf`, in seconds, at most 3600. | `60` | `id_token_leeway_secs = 30` |
 ///
-/// - Exactly one key argument at most, and it needs `id_token`. Its value is the **name of the
-///   app setting that holds the key, written `%NAME%`**, never the key itself: a key in source
-///   code is readable by anyone who reads the code. The key is read from the setting at run
-///   time and prepared once per distinct value; a missing or unusable key setting is a 500
-///   answer that names the setting, never its value.
+/// - Exactly one key argument at most, and it needs `id_token`. Its value is a
+///   [setting name](#setting-names): the key is read from that setting at run time and prepared
+///   once per distinct value; a missing or unusable key setting is a 500 answer that names the
+///   setting, never its value.
 /// - `id_token_algorithms`, `id_token_issuer`, `id_token_audience` and `id_token_leeway_secs`
 ///   need a key argument.
 /// - With a key argument `claim_type_list` may be left out: the binding then only requires a
 ///   valid id token.
+/// - Verification needs the `verify` feature of `signalr-binding` (on by default). Without it, a
+///   key argument is a compile error at the argument that names the feature.
 ///
-/// ```ignore
+/// ```rust,no_run
+/// use signalr_binding::{signalr_connection_info, SignalRConnectionInfo};
+///
 /// #[signalr_connection_info(
 ///     hub_name = "chat",
 ///     user_id = "{headers.x-ms-client-principal-id}",
 ///     id_token = "{headers.authorization}",
 ///     claim_type_list = ["name", "email"],
 ///     // The identity provider's JWKS document is in the app setting ID_TOKEN_JWKS.
-///     id_token_jwks = "%ID_TOKEN_JWKS%",
+///     id_token_jwks_setting = "ID_TOKEN_JWKS",
 ///     id_token_algorithms = ["RS256"],
 ///     id_token_issuer = "https://login.example.com/",
 ///     id_token_audience = "my-client-id",
 /// )]
 /// async fn negotiate(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
 ///     // Reached only with a token that verified; otherwise the answer is a 401.
-///     http::Response::new(serde_json::to_string(&info).unwrap())
+///     http::Response::new(info.to_json())
 /// }
+/// # fn main() {}
 /// ```
 ///
-/// ## Templates
+/// ## Binding expressions
 ///
 /// `hub_name`, `user_id` and `id_token` are templates, parsed at compile time (no parsing per
-/// request):
+/// request), in the language of Azure Functions binding expressions:
 ///
-/// | form | meaning | example |
+/// | written | meaning | example |
 /// |---|---|---|
-/// | literal text | used as it is | `"chat"` |
-/// | `{headers.NAME}` or `<headers.NAME>` | the request header `NAME` (case-insensitive; several values joined with `,`) | `"{headers.x-ms-client-principal-id}"` |
-/// | `{query.NAME}` | the query parameter `NAME` (case-sensitive; percent-decoded; the last one wins) | `"{query.userid}"` |
+/// | literal text | used as it is (any Unicode) | `"chat"` |
+/// | `{headers.NAME}` or `<headers.NAME>` | the request header `NAME` (matched case-insensitively; several values joined with `,`) | `"{headers.x-ms-client-principal-id}"` |
+/// | `{query.NAME}` or `<query.NAME>` | the query-string key `NAME` (matched case-sensitively; percent-decoded; the last one wins) | `"{query.userid}"` |
 /// | text and expressions | concatenated | `"user-{query.id}"` |
-/// | `%NAME%` (whole value) | the app setting `NAME` | `"%HUB_NAME%"` |
+/// | `{{` `}}` `<<` `>>` | a literal `{` `}` `<` `>` | `"{{literal}}"` |
+/// | `%NAME%` as the whole value | the app setting `NAME` | `"%HUB_NAME%"` |
 ///
-/// `{{`, `}}`, `<<` and `>>` are literal brackets. A header or query key missing from the request
-/// fails the binding with a 400 answer that names it.
+/// - An expression runs from its opener to the first matching closer and does not nest; nothing
+///   in it is trimmed, so whitespace inside it is an error.
+/// - The source (`headers`, `query`) matches ASCII-case-insensitively (`{Headers.X}` is
+///   `{headers.x}`). The name is everything after the first `.`, so `{query.user.id}` reads the
+///   key `user.id`. A header name must be a valid HTTP header name.
+/// - `%NAME%` must be the entire value: `%NAME` (unclosed), `%%`, `%A%b`, `a%B%` and a lone `%` in
+///   literal text are errors. A value containing a literal `%` belongs in an app setting.
+/// - A header or query key missing from the request fails the binding with a 400 answer that
+///   names it.
+///
+/// The language is `signalr_binding::Template`'s, parsed by the same code at compile time here and
+/// at run time for `function.json`.
 ///
 /// # The parameters
 ///
 /// - **The receiving parameter** is the one named by `name = "..."`, else the one whose type is
-///   `SignalRConnectionInfo` (any path ending in `SignalRConnectionInfo`). A `String` (the
-///   camelCase JSON `{"url":...,"accessToken":...}`) or a `serde_json::Value` receives it too,
-///   when named with `name`. It is removed from the signature; its pattern (`mut info`) and
-///   attributes are kept on the `let` that binds it.
+///   `SignalRConnectionInfo` (any path ending in `SignalRConnectionInfo`). It receives:
+///   - `SignalRConnectionInfo`: the URL and the access token;
+///   - `String`: the camelCase JSON `{"url":"...","accessToken":"..."}`, when named with `name`;
+///   - `serde_json::Value`: the same JSON object, when named with `name`.
+///
+///   It is taken by value (not `&`), and its type must be concrete (not `impl Trait`). It is
+///   removed from the signature; its pattern (`mut info`, a destructuring pattern) and attributes
+///   are kept on the `let` that binds it.
 /// - **The request parameter** is the one named by `request = "..."`, else the one parameter
 ///   whose type, after references, is a path whose last segment is `Request` or `Parts`:
 ///   `http::Request<B>`, `&http::Request<B>`, `axum::extract::Request`, `http::request::Parts`,
 ///   `&mut Parts`. Its type must implement `signalr_binding::BindingRequest`. Two such
 ///   parameters need `request = "..."`. A handler without one works when no template reads the
 ///   request (settings then come from the process environment).
-/// - **Settings** (`%NAME%` and the connection string) and the clock come from a
+/// - **Settings** (`%NAME%`, the connection string, the key settings) and the clock come from a
 ///   `signalr_binding::BindingContext` in the request's extensions, when it has one, else from
 ///   the process environment and the system clock.
 ///
@@ -141,73 +192,99 @@ use proc_macro::TokenStream;
 ///
 /// Any other return type (including `()`) is a compile error at the return type.
 ///
-/// # What it accepts
-///
-/// `fn` and `async fn`; free functions and methods (`&self`, `self`); generic handlers and
-/// `where` clauses; `unsafe fn`. Visibility, doc comments and other attributes are kept. A
-/// `const fn` is rejected (resolving happens at run time).
-///
-/// # Compile-time checks
-///
-/// Every mistake is a compile error at the argument or parameter at fault, all reported at
-/// once; the handler is then emitted as written so the rest of the crate still type-checks:
-/// a missing `hub_name`; an invalid literal hub name; an unknown argument (with the closest
-/// match: `hubName` suggests `hub_name`); a duplicate argument; a value of the wrong kind; a
-/// malformed template (unclosed `{` or `<`, an unknown source like `{header.x}`, an empty name,
-/// an invalid header name, an unclosed `%`); `id_token` without `claim_type_list` (unless the
-/// token is verified) or the other way round; a template that reads the request in a handler
-/// without a request parameter; no receiving parameter, or two. For verification: two key
-/// arguments; a key argument without `id_token`; a key value that is not a whole `%NAME%`
-/// setting reference; an unknown algorithm name (with the list), `none`, an algorithm the key
-/// cannot verify, a repeated or an empty list; an empty issuer or audience, or one written as
-/// a `%NAME%` setting (it would be compared as written); a leeway over 3600 seconds; and the
-/// other verification arguments without a key.
-///
-/// # Examples
-///
-/// These examples use the attribute, so they cannot run in this crate; runnable versions are in
-/// the `signalr-binding` crate's documentation.
-///
-/// An `async fn` answering with `http::Response` (a failure becomes a JSON error response):
-///
-/// ```ignore
-/// use signalr_binding::{signalr_connection_info, SignalRConnectionInfo};
-///
-/// #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-ms-client-principal-id}")]
-/// pub async fn negotiate(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
-///     http::Response::new(serde_json::to_string(&info).unwrap())
-/// }
-/// ```
-///
-/// A sync `fn` returning `Result` (a failure is `Err`):
-///
-/// ```ignore
+/// ```rust
 /// use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
 ///
 /// #[signalr_connection_info(hub_name = "chat", user_id = "{query.user}")]
 /// fn negotiate(parts: &http::request::Parts, info: SignalRConnectionInfo) -> Result<String, BindingError> {
 ///     Ok(info.url)
 /// }
+/// # fn context() -> signalr_binding::BindingContext {
+/// #     signalr_binding::BindingContext::new().with_settings(|name: &str| {
+/// #         (name == "AzureSignalRConnectionString")
+/// #             .then(|| signalr_binding::EMULATOR_CONNECTION_STRING.to_owned())
+/// #     })
+/// # }
+/// # fn parts(uri: &str) -> http::request::Parts {
+/// #     http::Request::builder().uri(uri).extension(context()).body(()).unwrap().into_parts().0
+/// # }
+///
+/// assert_eq!(
+///     negotiate(&parts("/negotiate?user=alice")),
+///     Ok("http://localhost:8888/client/?hub=chat".to_owned())
+/// );
+/// assert_eq!(
+///     negotiate(&parts("/negotiate")),
+///     Err(BindingError::MissingQuery { key: "user".into() })
+/// );
 /// ```
+///
+/// # What it accepts
+///
+/// `fn` and `async fn`; free functions and methods (`&self`, `self`); generic handlers and
+/// `where` clauses; `unsafe fn`. Visibility, doc comments and other attributes are kept. A
+/// `const fn` is rejected (resolving happens at run time). Several attributes may go on one
+/// handler, each with its own `name`.
+///
+/// # Compile errors
+///
+/// Every mistake is a compile error at the argument, value or parameter at fault, and all of them
+/// are reported at once. Each message says what is wrong and what to write instead, usually with
+/// an example (``` `lifetime_secs` must be at least 1 second, found 0: write the access token's
+/// lifetime in seconds, like `lifetime_secs = 3600` ```). An unknown argument lists the arguments
+/// and suggests the closest one, also for the spellings of the other Azure SDKs (`hubName` and
+/// `HubName` suggest `hub_name`, `connection` suggests `connection_string_setting`). A message
+/// never repeats a value that may be a secret. With errors, the handler is still emitted as
+/// written, so the rest of the crate type-checks and IDEs keep working.
+///
+/// The errors: a missing `hub_name`; an invalid literal hub name (or literal text of a templated
+/// one); an unknown argument; a duplicate argument; a value of the wrong kind (`hub_name = chat`
+/// suggests `"chat"`, `claim_type_list = "a, b"` suggests `["a", "b"]`); a malformed template
+/// (unclosed `{` or `<`, an unknown source like `{header.x}`, an empty name, an invalid header
+/// name, a misplaced `%`); an invalid [setting name](#setting-names); an empty or repeated claim
+/// type; `id_token` without `claim_type_list` (unless the token is verified) or the other way
+/// round; a template that reads the request in a handler without a request parameter; no
+/// receiving parameter, or two; a receiver by reference; a return type that cannot carry a
+/// binding failure. For verification: two key arguments; a key argument without `id_token`; an
+/// unknown algorithm name (with the list, and the closest name), `none`, an algorithm the key
+/// cannot verify, a repeated or an empty list; an empty issuer or audience, or one written as a
+/// `%NAME%` setting (it would be compared as written); a leeway over 3600 seconds; and the other
+/// verification arguments without a key.
+///
+/// # Examples
 ///
 /// The connection info as its JSON text or as a `serde_json::Value`, named with `name`:
 ///
-/// ```ignore
+/// ```rust
+/// use signalr_binding::{signalr_connection_info, BindingError};
+///
 /// #[signalr_connection_info(hub_name = "chat", name = "json")]
-/// fn negotiate(req: &http::Request<()>, json: String) -> Result<String, signalr_binding::BindingError> {
+/// fn negotiate(req: &http::Request<()>, json: String) -> Result<String, BindingError> {
 ///     Ok(json) // {"url":"...","accessToken":"..."}
 /// }
 ///
 /// #[signalr_connection_info(hub_name = "chat", name = "value")]
-/// fn negotiate_value(req: &http::Request<()>, value: serde_json::Value) -> Result<String, signalr_binding::BindingError> {
-///     Ok(value["url"].to_string())
+/// fn negotiate_value(req: &http::Request<()>, value: serde_json::Value) -> Result<String, BindingError> {
+///     Ok(value["url"].as_str().unwrap_or_default().to_owned())
 /// }
+/// # fn context() -> signalr_binding::BindingContext {
+/// #     signalr_binding::BindingContext::new().with_settings(|name: &str| {
+/// #         (name == "AzureSignalRConnectionString")
+/// #             .then(|| signalr_binding::EMULATOR_CONNECTION_STRING.to_owned())
+/// #     })
+/// # }
+/// # let req = http::Request::builder().extension(context()).body(()).unwrap();
+///
+/// assert!(negotiate(&req).unwrap().starts_with(r#"{"url":"http://localhost:8888/client/?hub=chat","#));
+/// assert_eq!(negotiate_value(&req).unwrap(), "http://localhost:8888/client/?hub=chat");
 /// ```
 ///
 /// Copying claims from an id token, a hub name from a setting, another connection-string
 /// setting and a 10-minute token:
 ///
-/// ```ignore
+/// ```rust
+/// use signalr_binding::{signalr_connection_info, SignalRConnectionInfo};
+///
 /// #[signalr_connection_info(
 ///     hub_name = "%CHAT_HUB%",
 ///     connection_string_setting = "ChatSignalR",
@@ -216,16 +293,40 @@ use proc_macro::TokenStream;
 ///     lifetime_secs = 600,
 /// )]
 /// async fn negotiate(req: http::Request<String>, info: SignalRConnectionInfo) -> http::Response<String> {
-///     http::Response::new(serde_json::to_string(&info).unwrap())
+///     http::Response::new(info.to_json())
 /// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let settings = std::collections::HashMap::from([
+///     ("CHAT_HUB".to_owned(), "Lobby".to_owned()),
+///     ("ChatSignalR".to_owned(), signalr_binding::EMULATOR_CONNECTION_STRING.to_owned()),
+/// ]);
+/// // An unsigned token with the claims {"name":"Ada","email":"ada@example.com"}.
+/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\
+///              eyJuYW1lIjoiQWRhIiwiZW1haWwiOiJhZGFAZXhhbXBsZS5jb20ifQ.c2lnbmF0dXJl";
+/// let req = http::Request::builder()
+///     .header("authorization", format!("Bearer {token}"))
+///     .extension(signalr_binding::BindingContext::new().with_settings(settings))
+///     .body(String::new())
+///     .unwrap();
+/// let response = negotiate(req).await;
+/// let info: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+/// assert_eq!(info["url"], "http://localhost:8888/client/?hub=lobby");
+/// # }
 /// ```
 ///
 /// A method, a generic handler and a handler with two request-like parameters:
 ///
-/// ```ignore
+/// ```rust,no_run
+/// use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+///
+/// struct Api {
+///     name: String,
+/// }
+///
 /// impl Api {
 ///     #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}")]
-///     pub fn negotiate(&self, req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, ApiError> {
+///     pub fn negotiate(&self, req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
 ///         Ok(format!("{}: {}", self.name, info.url))
 ///     }
 /// }
@@ -240,27 +341,42 @@ use proc_macro::TokenStream;
 ///
 /// #[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}", request = "incoming")]
 /// fn forward(incoming: &http::Request<()>, outgoing: http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+///     let _ = outgoing;
 ///     Ok(info.url)
 /// }
+/// # fn main() {
+/// #     let _ = (Api { name: String::new() }.negotiate(&http::Request::new(())), negotiate(http::Request::new(())), forward(&http::Request::new(()), http::Request::new(())));
+/// # }
 /// ```
 ///
 /// Two hubs on one handler, each attribute with its own `name`:
 ///
-/// ```ignore
+/// ```rust,no_run
+/// use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+///
 /// #[signalr_connection_info(hub_name = "chat", name = "chat")]
 /// #[signalr_connection_info(hub_name = "news", name = "news")]
 /// fn negotiate(req: &http::Request<()>, chat: SignalRConnectionInfo, news: SignalRConnectionInfo) -> Result<String, BindingError> {
 ///     Ok(format!("{} {}", chat.url, news.url))
 /// }
+/// # fn main() {
+/// #     let _ = negotiate(&http::Request::new(()));
+/// # }
 /// ```
 ///
-/// A handler whose templates never read the request needs no request parameter:
+/// A handler whose templates never read the request needs no request parameter; it reads the
+/// connection string from the process environment:
 ///
-/// ```ignore
+/// ```rust,no_run
+/// use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+///
 /// #[signalr_connection_info(hub_name = "chat")]
 /// fn negotiate(info: SignalRConnectionInfo) -> Result<SignalRConnectionInfo, BindingError> {
 ///     Ok(info)
 /// }
+/// # fn main() {
+/// #     let _ = negotiate();
+/// # }
 /// ```
 #[proc_macro_attribute]
 pub fn signalr_connection_info(attr: TokenStream, item: TokenStream) -> TokenStream {
