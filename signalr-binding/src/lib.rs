@@ -77,9 +77,9 @@
 //! connection's identity or another service claim: reserved types and any type starting with
 //! `asrs.` are renamed `asrs.u.TYPE` (Azure renames only the reserved types).
 //!
-//! The attribute verifies with one of `id_token_hmac_secret`, `id_token_rsa_key`,
-//! `id_token_ec_key` or `id_token_jwks`, each naming the setting that holds the key as
-//! `"%NAME%"`, and optionally `id_token_algorithms`, `id_token_issuer`, `id_token_audience`
+//! The attribute verifies with one of `id_token_hmac_secret_setting`, `id_token_rsa_key_setting`,
+//! `id_token_ec_key_setting` or `id_token_jwks_setting`, each the plain name of the setting that
+//! holds the key, and optionally `id_token_algorithms`, `id_token_issuer`, `id_token_audience`
 //! and `id_token_leeway_secs` (see [`signalr_connection_info`]):
 //!
 //! ```
@@ -89,7 +89,7 @@
 //!     hub_name = "chat",
 //!     id_token = "{headers.authorization}",
 //!     claim_type_list = ["name"],
-//!     id_token_hmac_secret = "%ID_TOKEN_SECRET%",
+//!     id_token_hmac_secret_setting = "ID_TOKEN_SECRET",
 //!     id_token_audience = "my-app",
 //! )]
 //! fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {

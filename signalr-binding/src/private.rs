@@ -14,7 +14,7 @@
 //! });
 //! ```
 //!
-//! With a key argument (`id_token_rsa_key`, ...) the binding verifies the id token; the
+//! With a key argument (`id_token_rsa_key_setting`, ...) the binding verifies the id token; the
 //! initializer is wrapped in [`if_verify!`], which is a compile error naming the `verify`
 //! feature when that feature is off:
 //!

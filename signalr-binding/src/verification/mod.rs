@@ -136,27 +136,27 @@ impl IdTokenVerification {
     }
 
     /// Verification with the HMAC secret in the setting named `setting` (a plain name such as
-    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
+    /// `ID_TOKEN_KEY`, checked when the binding is built).
     pub fn hmac_secret(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::HmacSecret(setting_name(setting.into())))
+        Self::new(VerificationKey::HmacSecret(Cow::Owned(setting.into())))
     }
 
     /// Verification with the PEM RSA public key in the setting named `setting` (a plain name such as
-    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
+    /// `ID_TOKEN_KEY`, checked when the binding is built).
     pub fn rsa_pem(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::RsaPem(setting_name(setting.into())))
+        Self::new(VerificationKey::RsaPem(Cow::Owned(setting.into())))
     }
 
     /// Verification with the PEM EC public key in the setting named `setting` (a plain name such as
-    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
+    /// `ID_TOKEN_KEY`, checked when the binding is built).
     pub fn ec_pem(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::EcPem(setting_name(setting.into())))
+        Self::new(VerificationKey::EcPem(Cow::Owned(setting.into())))
     }
 
     /// Verification with the JWKS document in the setting named `setting` (a plain name such as
-    /// `ID_TOKEN_KEY`; `%ID_TOKEN_KEY%` is read as the same name).
+    /// `ID_TOKEN_KEY`, checked when the binding is built).
     pub fn jwks(setting: impl Into<String>) -> Self {
-        Self::new(VerificationKey::Jwks(setting_name(setting.into())))
+        Self::new(VerificationKey::Jwks(Cow::Owned(setting.into())))
     }
 
     /// The form the attribute emits: everything `const`.
@@ -264,17 +264,5 @@ impl IdTokenVerification {
             ));
         }
         None
-    }
-}
-
-/// `NAME` from a plain `NAME`, or from `%NAME%` (the form of a setting reference in a
-/// template), so that either spelling names the same setting.
-fn setting_name(setting: String) -> Cow<'static, str> {
-    match setting
-        .strip_prefix('%')
-        .and_then(|rest| rest.strip_suffix('%'))
-    {
-        Some(name) => Cow::Owned(name.to_owned()),
-        None => Cow::Owned(setting),
     }
 }
