@@ -6,8 +6,9 @@
 //! - 2: the bytes are the *payload* of a token the harness signs with the right HMAC key, so
 //!   the claim checks and extraction after a good signature are reached; the same token is
 //!   also resolved unverified, and when the verified binding answers, the unverified one must
-//!   answer the same copied claims (the verified path reads claims with `serde_json`, the
-//!   unverified one with the scan in `claims/scan.rs`: a differential check of the two);
+//!   answer the same copied claims (the verified path copies from the `Map` jsonwebtoken
+//!   decodes, the unverified one from the payload's text as `serde_json` streams it: a
+//!   differential check of the two readings);
 //! - 3: the raw token against a JWKS-verifying binding (kid lookup).
 //!
 //! Any input gives connection info or an error; an answer is a 3-segment token under 4 KiB
@@ -147,7 +148,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(
             claims(&unverified.access_token),
             claims(&verified.access_token),
-            "the scan and serde_json copied different claims"
+            "the payload's text and its decoded map gave different claims"
         );
     }
     match answer {

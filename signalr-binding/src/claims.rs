@@ -1,16 +1,20 @@
 //! Claims copied from an id token into the access token.
 //!
-//! Like the Azure binding, the id token's payload is read, its claims filtered by the
-//! binding's claim-type list (exact, case-sensitive match), and a copied claim whose type the
-//! service reserves is renamed `asrs.u.TYPE` (SPEC section 5). Where this crate differs from
-//! Azure, it is safer: a `Bearer ` prefix is accepted (azure-signalr #2055), any claim type
-//! starting with `asrs.` is renamed too (so a copied claim can never set the connection's
-//! identity or another service claim), and size limits keep one request cheap.
+//! Like the Azure binding (Azure/azure-sdk-for-net,
+//! `sdk/signalr/Microsoft.Azure.WebJobs.Extensions.SignalRService/src/SignalRConnectionInputBinding.cs`),
+//! the id token's payload is read, its claims filtered by the binding's claim-type list (exact,
+//! case-sensitive match), and a copied claim whose type the service reserves is renamed
+//! `asrs.u.TYPE` (Azure/azure-signalr, `src/Microsoft.Azure.SignalR.Common/Auth/AuthUtility.cs`).
+//! Where this crate differs from Azure, it is safer: a `Bearer ` prefix is accepted
+//! (azure-signalr #2055), any claim type starting with `asrs.` is renamed too (so a copied claim
+//! can never set the connection's identity or another service claim), and size limits keep one
+//! request cheap.
 
 use std::borrow::Cow;
-use std::mem::MaybeUninit;
+use std::fmt;
 
 use http::StatusCode;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::json;
@@ -22,7 +26,8 @@ pub const MAX_ID_TOKEN_LEN: usize = 16 * 1024;
 pub const MAX_COPIED_CLAIMS: usize = 100;
 
 /// Claim types the service reserves; a copied claim of one of these types is renamed
-/// `asrs.u.TYPE` ([SDK] AuthUtility / JwtRegisteredClaimNames).
+/// `asrs.u.TYPE`: the registered claim names Azure/azure-signalr's `AuthUtility.cs` reserves
+/// (its `JwtRegisteredClaimNames`).
 const RESERVED: [&str; 11] = [
     "aud", "exp", "iat", "nbf", "iss", "actort", "acr", "azp", "c_hash", "jti", "nonce",
 ];
@@ -72,161 +77,477 @@ impl IdTokenError {
     }
 }
 
-mod scan;
-
 /// Reads the id token's payload and writes the claims whose type is in `claim_types` into
 /// `out` as JSON object members, each followed by a comma (`"type":value,`): into an access
 /// token's payload ([`crate::token::Payload::copied_claims`]).
 ///
-/// On an error, `out` is as it was.
+/// The payload is read by `serde_json` as it is copied: the claims not asked for are checked
+/// and skipped, with no `Value` built, and a copied string is borrowed from the decoded text.
+/// It accepts exactly what `serde_json` reads as an object. On an error, `out` is as it was.
 pub(crate) fn copy_from_id_token<'t>(
     id_token: &str,
     claim_types: impl Iterator<Item = &'t str> + Clone,
     out: &mut Vec<u8>,
 ) -> Result<(), IdTokenError> {
-    // Most id tokens are 1 to 2 KiB: their payload is decoded on the stack.
-    let mut stack = [MaybeUninit::uninit(); STACK_PAYLOAD_LEN];
-    let json = payload_json(id_token, &mut stack)?;
-    // The fast path copies the wanted claims while reading the JSON, with no `Value` built
-    // and the rest skipped; anything it does not handle (a JSON error, a duplicate or nested
-    // object, too many claims) is left to the general path, which decides.
-    if scan::copy(&json, claim_types.clone(), out).is_some() {
-        return Ok(());
+    let json = payload_json(id_token)?;
+    let start = out.len();
+    let mut payload = serde_json::Deserializer::from_slice(&json);
+    let mut copy = ClaimWriter::new(out, Keys::MaybeRepeated);
+    let read =
+        copy_claims(&mut payload, claim_types.clone(), &mut copy).and_then(|()| payload.end());
+    let repeated = copy.repeated;
+    let count = copy.count;
+    match read {
+        Ok(()) if count <= MAX_COPIED_CLAIMS => Ok(()),
+        Ok(()) => {
+            out.truncate(start);
+            Err(IdTokenError::TooManyClaims {
+                count: MAX_COPIED_CLAIMS + 1,
+            })
+        }
+        Err(_) if repeated => {
+            // A claim asked for is written twice: as `serde_json` does, the last one counts.
+            out.truncate(start);
+            let claims = CopiedClaims::from_payload(parse_payload(&json)?, claim_types)?;
+            claims.write_members(out);
+            Ok(())
+        }
+        Err(_) => {
+            out.truncate(start);
+            Err(parse_payload(&json).err().unwrap_or(NOT_JSON))
+        }
     }
-    CopiedClaims::from_payload(parse_payload(&json)?, claim_types)?.write_members(out);
-    Ok(())
 }
 
-/// Claims to add to an access token, grouped by type in first-seen order: the general path of
-/// copying claims, from a `serde_json` object.
+/// Claims to add to an access token, as JSON object members.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct CopiedClaims {
-    claims: Vec<(String, ClaimValue)>,
-}
-
-/// One claim type's value: one value, or several (written as a JSON array).
-#[derive(Debug, Clone, PartialEq)]
-enum ClaimValue {
-    One(Value),
-    Many(Vec<Value>),
+    members: Vec<u8>,
 }
 
 impl CopiedClaims {
     /// Keeps the claims of an already decoded (e.g. verified) payload whose type is in
-    /// `claim_types`.
+    /// `claim_types`, by the rules [`copy_from_id_token`] applies.
     pub(crate) fn from_payload<'t>(
         payload: Map<String, Value>,
         claim_types: impl Iterator<Item = &'t str> + Clone,
     ) -> Result<Self, IdTokenError> {
-        let mut copied = CopiedClaims::default();
-        let mut count = 0;
-        let mut seen_sub = false;
-        for (claim_type, value) in payload {
-            if !claim_types.clone().any(|wanted| wanted == claim_type) {
-                continue;
-            }
-            // A JSON array in a JWT payload is several claims of one type.
-            let values = match value {
-                Value::Array(values) => values,
-                value => vec![value],
-            };
-            for value in values {
-                count += 1;
-                if count > MAX_COPIED_CLAIMS {
-                    return Err(IdTokenError::TooManyClaims { count });
-                }
-                let name = output_type(&claim_type, &mut seen_sub);
-                copied.push(name, value);
-            }
+        let mut members = Vec::new();
+        let mut copy = ClaimWriter::new(&mut members, Keys::Unique);
+        // Reading a `Map` cannot fail: every JSON value is accepted.
+        copy_claims(payload, claim_types, &mut copy).map_err(|_| NOT_JSON)?;
+        if copy.count > MAX_COPIED_CLAIMS {
+            return Err(IdTokenError::TooManyClaims {
+                count: MAX_COPIED_CLAIMS + 1,
+            });
         }
-        Ok(copied)
-    }
-
-    fn push(&mut self, claim_type: Cow<'_, str>, value: Value) {
-        match self.claims.iter_mut().find(|(t, _)| *t == claim_type) {
-            Some((_, ClaimValue::Many(values))) => values.push(value),
-            Some((_, existing)) => {
-                let ClaimValue::One(first) =
-                    std::mem::replace(existing, ClaimValue::Many(Vec::new()))
-                else {
-                    unreachable!("matched above")
-                };
-                *existing = ClaimValue::Many(vec![first, value]);
-            }
-            None => self
-                .claims
-                .push((claim_type.into_owned(), ClaimValue::One(value))),
-        }
+        Ok(Self { members })
     }
 
     /// Writes the claims as JSON object members (`"type":value,` each, with a trailing comma).
     pub(crate) fn write_members(&self, out: &mut Vec<u8>) {
-        for (claim_type, value) in &self.claims {
-            json::write_string(out, claim_type);
-            out.push(b':');
-            match value {
-                ClaimValue::One(value) => write_json_value(out, value),
-                ClaimValue::Many(values) => {
-                    out.push(b'[');
-                    for (i, value) in values.iter().enumerate() {
-                        if i > 0 {
-                            out.push(b',');
-                        }
-                        write_json_value(out, value);
-                    }
-                    out.push(b']');
-                }
-            }
-            out.push(b',');
+        out.extend_from_slice(&self.members);
+    }
+}
+
+const NOT_JSON: IdTokenError = IdTokenError::Malformed {
+    reason: "its payload is not JSON",
+};
+
+/// The copy rules, for a payload read from text or from a `Map`: the claims whose type is in
+/// `claim_types` (exact match) are written to `copy`, renamed when the service reserves their
+/// type; a JSON array is several claims of one type, written back as an array when more than
+/// one is left, and only the first `sub` keeps its type.
+fn copy_claims<'de, 't, D: Deserializer<'de>>(
+    payload: D,
+    claim_types: impl Iterator<Item = &'t str> + Clone,
+    copy: &mut ClaimWriter<'_>,
+) -> Result<(), D::Error> {
+    payload.deserialize_map(PayloadVisitor { claim_types, copy })
+}
+
+/// Whether a payload's member names are known to be unique.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// Read from a `Map`.
+    Unique,
+    /// Read from text, where a name may be written twice.
+    MaybeRepeated,
+}
+
+/// The access-token members being written, and how many claims they hold.
+struct ClaimWriter<'o> {
+    out: &'o mut Vec<u8>,
+    count: usize,
+    keys: Keys,
+    /// One bit per position in the claim-type list (the 64th and later share one) of the
+    /// claim types copied so far.
+    seen: u64,
+    /// Set when a claim type asked for may be written twice: reading stops, and the caller
+    /// reads the payload into a `Map` first, which keeps the last.
+    repeated: bool,
+}
+
+impl<'o> ClaimWriter<'o> {
+    fn new(out: &'o mut Vec<u8>, keys: Keys) -> Self {
+        Self {
+            out,
+            count: 0,
+            keys,
+            seen: 0,
+            repeated: false,
         }
     }
-}
 
-/// The type a copied claim gets in the access token.
-fn output_type<'c>(claim_type: &'c str, seen_sub: &mut bool) -> Cow<'c, str> {
-    let renamed = if claim_type == "sub" {
-        // Only the first `sub` keeps its type.
-        std::mem::replace(seen_sub, true)
-    } else {
-        RESERVED.contains(&claim_type) || claim_type.starts_with("asrs.")
-    };
-    if renamed {
-        Cow::Owned(format!("{RENAMED_PREFIX}{claim_type}"))
-    } else {
-        Cow::Borrowed(claim_type)
+    /// Writes `"type":`, the type renamed when reserved (or, for `sub`, when not the first).
+    fn name(&mut self, claim_type: &str, renamed: bool) {
+        if renamed {
+            json::write_string(self.out, &format!("{RENAMED_PREFIX}{claim_type}"));
+        } else {
+            json::write_string(self.out, claim_type);
+        }
+        self.out.push(b':');
     }
 }
 
-/// The largest decoded payload [`copy_from_id_token`] keeps on the stack.
-const STACK_PAYLOAD_LEN: usize = 3 * 1024;
+/// Whether a copied claim of type `claim_type` is renamed `asrs.u.TYPE` (a `sub` after the
+/// first is renamed too, by the caller).
+fn is_reserved(claim_type: &str) -> bool {
+    RESERVED.contains(&claim_type) || claim_type.starts_with("asrs.")
+}
 
-/// The decoded payload of a compact JWT, with a `Bearer ` prefix (any case) tolerated: in
-/// `buffer` when it fits, else in a new `Vec`.
-fn payload_json<'b>(
-    id_token: &str,
-    buffer: &'b mut [MaybeUninit<u8>],
-) -> Result<Cow<'b, [u8]>, IdTokenError> {
+/// Reads the payload object, copying the members asked for and skipping the rest.
+struct PayloadVisitor<'c, 'o, I> {
+    claim_types: I,
+    copy: &'c mut ClaimWriter<'o>,
+}
+
+impl<'de, 't, I: Iterator<Item = &'t str> + Clone> Visitor<'de> for PayloadVisitor<'_, '_, I> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<(), A::Error> {
+        while let Some(name) = members.next_key_seed(MemberName)? {
+            let wanted = self
+                .claim_types
+                .clone()
+                .enumerate()
+                .find(|(_, wanted)| *wanted == name);
+            let Some((position, claim_type)) = wanted else {
+                members.next_value_seed(Skip)?;
+                continue;
+            };
+            let bit = 1 << position.min(63);
+            if self.copy.keys == Keys::MaybeRepeated && self.copy.seen & bit != 0 {
+                self.copy.repeated = true;
+                return Err(de::Error::custom("a claim type is written twice"));
+            }
+            self.copy.seen |= bit;
+            members.next_value_seed(ClaimValues {
+                claim_type,
+                copy: &mut *self.copy,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A member name, borrowed from the text when it has no escape.
+struct MemberName;
+
+impl<'de> DeserializeSeed<'de> for MemberName {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, name: D) -> Result<Self::Value, D::Error> {
+        name.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberName {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(name))
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(name.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(name))
+    }
+}
+
+/// A value not asked for: read (so that it is checked as `serde_json` checks any value) and
+/// dropped.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        // `deserialize_any`, not `deserialize_ignored_any`: the latter accepts numbers out of
+        // range and strings that are not UTF-8, which reading the payload as a `Value` refuses.
+        value.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut values: A) -> Result<(), A::Error> {
+        while values.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<(), A::Error> {
+        while members.next_key_seed(Skip)?.is_some() {
+            members.next_value_seed(Skip)?;
+        }
+        Ok(())
+    }
+}
+
+/// The value of a member asked for: one claim, or (a JSON array) several of one type.
+struct ClaimValues<'c, 'o, 't> {
+    claim_type: &'t str,
+    copy: &'c mut ClaimWriter<'o>,
+}
+
+impl ClaimValues<'_, '_, '_> {
+    /// Writes one claim whose value `write` writes.
+    fn one<E: de::Error>(
+        self,
+        write: impl FnOnce(WriteValue<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.copy.count += 1;
+        self.copy
+            .name(self.claim_type, is_reserved(self.claim_type));
+        write(WriteValue(self.copy.out))?;
+        self.copy.out.push(b',');
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ClaimValues<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        value.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ClaimValues<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.one(|w| w.visit_bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.one(|w| w.visit_i64(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.one(|w| w.visit_u64(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.one(|w| w.visit_f64(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.one(|w| w.visit_str(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.one(|w| w.visit_unit())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, members: A) -> Result<(), A::Error> {
+        self.one(|w| w.visit_map(members))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut values: A) -> Result<(), A::Error> {
+        let Self { claim_type, copy } = self;
+        // The first `sub` is a claim of its own; the values after it share one member.
+        let mut own_sub = claim_type == "sub";
+        // Where the `[` of the shared member is, once one is written, and how many values it
+        // holds.
+        let mut bracket = None;
+        let mut shared = 0usize;
+        loop {
+            let mark = copy.out.len();
+            let mut opened = None;
+            if own_sub {
+                copy.name(claim_type, false);
+            } else if bracket.is_none() {
+                copy.name(claim_type, claim_type == "sub" || is_reserved(claim_type));
+                opened = Some(copy.out.len());
+                copy.out.push(b'[');
+            } else {
+                copy.out.push(b',');
+            }
+            if values.next_element_seed(WriteValue(copy.out))?.is_none() {
+                copy.out.truncate(mark);
+                break;
+            }
+            copy.count += 1;
+            if own_sub {
+                own_sub = false;
+                copy.out.push(b',');
+            } else {
+                bracket = bracket.or(opened);
+                shared += 1;
+            }
+        }
+        match bracket {
+            None => {}
+            Some(bracket) if shared == 1 => {
+                copy.out.remove(bracket);
+                copy.out.push(b',');
+            }
+            Some(_) => copy.out.extend_from_slice(b"],"),
+        }
+        Ok(())
+    }
+}
+
+/// Writes one value as `serde_json` writes the `Value` it reads.
+struct WriteValue<'o>(&'o mut Vec<u8>);
+
+impl<'de> DeserializeSeed<'de> for WriteValue<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        value.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WriteValue<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        write_json_value(self.0, &v);
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        json::write_string(self.0, v);
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.extend_from_slice(b"null");
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut values: A) -> Result<(), A::Error> {
+        self.0.push(b'[');
+        let mut first = true;
+        loop {
+            let mark = self.0.len();
+            if !first {
+                self.0.push(b',');
+            }
+            if values.next_element_seed(WriteValue(self.0))?.is_none() {
+                self.0.truncate(mark);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(b']');
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<(), A::Error> {
+        // As a `Value`: a member written twice keeps its last value, and members are sorted.
+        let mut object = Map::new();
+        while let Some((name, value)) = members.next_entry::<String, Value>()? {
+            object.insert(name, value);
+        }
+        write_json_value(self.0, &Value::Object(object));
+        Ok(())
+    }
+}
+
+/// The decoded payload of a compact JWT, with a `Bearer ` prefix (any case) tolerated.
+fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
     let Segments { payload, .. } = Segments::of(id_token)?;
     // base64-simd: the payload is most of an id token, and decoding it the largest fixed cost
     // of copying claims after parsing.
-    let base64 = base64_simd::URL_SAFE_NO_PAD;
-    let payload_bytes = payload.trim_end_matches('=').as_bytes();
-    let decoded = if base64.estimated_decoded_length(payload_bytes.len()) <= buffer.len() {
-        base64
-            .decode(payload_bytes, base64_simd::Out::from_uninit_slice(buffer))
-            .map(|json| Cow::Borrowed(&*json))
-    } else {
-        base64.decode_to_vec(payload_bytes).map(Cow::Owned)
-    };
-    decoded.map_err(|_| {
-        if payload.contains('.') {
-            Segments::NOT_THREE
-        } else {
-            IdTokenError::Malformed {
-                reason: "its payload is not base64url",
+    base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(payload.trim_end_matches('=').as_bytes())
+        .map_err(|_| {
+            if payload.contains('.') {
+                Segments::NOT_THREE
+            } else {
+                IdTokenError::Malformed {
+                    reason: "its payload is not base64url",
+                }
             }
-        }
-    })
+        })
 }
 
 /// The segments of a compact JWT (`header.payload.signature`), with surrounding whitespace and
@@ -278,7 +599,7 @@ impl<'t> Segments<'t> {
 
 /// The payload of compact JWT `id_token` as a JSON object, read by `serde_json`.
 pub(crate) fn payload_object(id_token: &str) -> Result<Map<String, Value>, IdTokenError> {
-    parse_payload(&payload_json(id_token, &mut [])?)
+    parse_payload(&payload_json(id_token)?)
 }
 
 /// The payload's JSON as an object.
@@ -288,9 +609,7 @@ fn parse_payload(json: &[u8]) -> Result<Map<String, Value>, IdTokenError> {
         Ok(_) => Err(IdTokenError::Malformed {
             reason: "its payload is not a JSON object",
         }),
-        Err(_) => Err(IdTokenError::Malformed {
-            reason: "its payload is not JSON",
-        }),
+        Err(_) => Err(NOT_JSON),
     }
 }
 
@@ -302,187 +621,9 @@ pub(crate) fn strip_bearer(token: &str) -> &str {
     }
 }
 
-fn write_json_value(out: &mut Vec<u8>, value: &Value) {
+fn write_json_value(out: &mut Vec<u8>, value: &impl serde::Serialize) {
     serde_json::to_writer(&mut *out, value).expect("writing JSON to a Vec cannot fail");
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use base64::Engine as _;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use serde_json::json;
-
-    fn jwt(payload: &Value) -> String {
-        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
-        let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
-        format!("{header}.{payload}.sig")
-    }
-
-    /// The members [`copy_from_id_token`] writes.
-    fn members<'t>(
-        id_token: &str,
-        types: impl Iterator<Item = &'t str> + Clone,
-    ) -> Result<Vec<u8>, IdTokenError> {
-        let mut out = Vec::new();
-        copy_from_id_token(id_token, types, &mut out)?;
-        Ok(out)
-    }
-
-    fn copy(payload: &Value, types: &[&str]) -> Result<Value, IdTokenError> {
-        let mut out = b"{".to_vec();
-        out.extend(members(&jwt(payload), types.iter().copied())?);
-        if out.ends_with(b",") {
-            out.pop();
-        }
-        out.push(b'}');
-        Ok(serde_json::from_slice(&out).unwrap())
-    }
-
-    #[test]
-    fn only_listed_claim_types_are_copied_case_sensitively() {
-        let payload = json!({"name": "Ann", "email": "a@x", "Role": "admin"});
-        assert_eq!(
-            copy(&payload, &["name", "role"]).unwrap(),
-            json!({"name": "Ann"})
-        );
-    }
-
-    #[test]
-    fn reserved_claim_types_are_renamed() {
-        let payload = json!({
-            "aud": "a", "exp": 1, "iat": 2, "nbf": 3, "iss": "i", "actort": "x", "acr": "y",
-            "azp": "z", "c_hash": "h", "jti": "j", "nonce": "n", "keep": true
-        });
-        let types: Vec<&str> = payload
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let copied = copy(&payload, &types).unwrap();
-        for reserved in RESERVED {
-            assert!(copied.get(reserved).is_none(), "{reserved} kept");
-            assert!(
-                copied.get(format!("asrs.u.{reserved}")).is_some(),
-                "{reserved} lost"
-            );
-        }
-        assert_eq!(copied["keep"], json!(true));
-    }
-
-    #[test]
-    fn service_claim_types_cannot_be_set_by_a_copied_claim() {
-        let payload = json!({"asrs.s.uid": "mallory", "asrs.s.aut": "x"});
-        assert_eq!(
-            copy(&payload, &["asrs.s.uid", "asrs.s.aut"]).unwrap(),
-            json!({"asrs.u.asrs.s.uid": "mallory", "asrs.u.asrs.s.aut": "x"})
-        );
-    }
-
-    #[test]
-    fn only_the_first_sub_keeps_its_type() {
-        let payload = json!({"sub": ["first", "second", "third"]});
-        assert_eq!(
-            copy(&payload, &["sub"]).unwrap(),
-            json!({"sub": "first", "asrs.u.sub": ["second", "third"]})
-        );
-    }
-
-    #[test]
-    fn several_claims_of_one_type_become_an_array_and_one_stays_scalar() {
-        let payload = json!({"roles": ["a", "b"], "single": ["only"], "n": 5});
-        assert_eq!(
-            copy(&payload, &["roles", "single", "n"]).unwrap(),
-            json!({"roles": ["a", "b"], "single": "only", "n": 5})
-        );
-    }
-
-    #[test]
-    fn payloads_too_large_for_the_stack_buffer_are_read_too() {
-        let long = "x".repeat(STACK_PAYLOAD_LEN * 2);
-        let payload = json!({"name": long, "other": "y"});
-        assert_eq!(copy(&payload, &["name"]).unwrap(), json!({"name": long}));
-        let small = json!({"name": "Ann"});
-        assert_eq!(copy(&small, &["name"]).unwrap(), small);
-    }
-
-    #[test]
-    fn a_bearer_prefix_in_any_case_is_accepted() {
-        let token = jwt(&json!({"name": "Ann"}));
-        for prefix in ["Bearer ", "bearer ", "BEARER  ", ""] {
-            let claims = members(&format!("{prefix}{token}"), ["name"].into_iter());
-            assert_eq!(claims.unwrap(), br#""name":"Ann","#, "{prefix:?}");
-        }
-    }
-
-    #[test]
-    fn malformed_tokens_are_errors_not_panics() {
-        let not_object = format!("h.{}.s", URL_SAFE_NO_PAD.encode("[1,2]"));
-        let not_json = format!("h.{}.s", URL_SAFE_NO_PAD.encode("{nope"));
-        for (token, reason) in [
-            ("", "three"),
-            ("a.b", "three"),
-            ("a.b.c.d", "three"),
-            ("h.e30.s.x", "three"),
-            ("a..b.c", "three"),
-            ("..", "not JSON"),
-            ("a.!!!.c", "base64url"),
-            (not_object.as_str(), "JSON object"),
-            (not_json.as_str(), "not JSON"),
-        ] {
-            match members(token, ["x"].into_iter()) {
-                Err(IdTokenError::Malformed { reason: r }) => {
-                    assert!(r.contains(reason), "{token}: {r}")
-                }
-                other => panic!("{token}: {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn limits_are_enforced() {
-        let huge = "a".repeat(MAX_ID_TOKEN_LEN + 1);
-        assert_eq!(
-            members(&huge, ["x"].into_iter()),
-            Err(IdTokenError::TooLarge {
-                length: MAX_ID_TOKEN_LEN + 1
-            })
-        );
-        let many: Vec<u32> = (0..=MAX_COPIED_CLAIMS as u32).collect();
-        assert!(matches!(
-            copy(&json!({"x": many}), &["x"]),
-            Err(IdTokenError::TooManyClaims { .. })
-        ));
-    }
-
-    #[test]
-    fn what_the_fast_path_wrote_before_declining_is_not_kept() {
-        // The scan copies `name`, then declines at the object in `x`: the general path
-        // writes both, once. After an error, the buffer is as it was.
-        let mut out = b"{\"asrs.s.uid\":\"u\",".to_vec();
-        let token = jwt(&json!({"name": "Ann", "x": {"a": 1}}));
-        copy_from_id_token(&token, ["name", "x"].into_iter(), &mut out).unwrap();
-        assert_eq!(out, br#"{"asrs.s.uid":"u","name":"Ann","x":{"a":1},"#);
-
-        let many: Vec<u32> = (0..=MAX_COPIED_CLAIMS as u32).collect();
-        let token = jwt(&json!({"name": "Ann", "x": many}));
-        let before = out.clone();
-        let error = copy_from_id_token(&token, ["name", "x"].into_iter(), &mut out);
-        assert!(matches!(error, Err(IdTokenError::TooManyClaims { .. })));
-        assert_eq!(out, before);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_token_gives_claims_or_an_error(token in ".{0,200}") {
-            let _ = members(&token, ["sub", "name"].into_iter());
-        }
-
-        #[test]
-        fn any_base64_payload_gives_claims_or_an_error(payload in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
-            let token = format!("h.{}.s", URL_SAFE_NO_PAD.encode(payload));
-            let _ = members(&token, ["sub", "name"].into_iter());
-        }
-    }
-}
+mod tests;
