@@ -31,6 +31,7 @@ impl fmt::Debug for AccessKey {
 
 /// The `AuthType` values that select identity-based auth (compared ignoring case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AuthType {
     /// `aad`: the older spelling. Managed identity, or an application when `ClientId`,
     /// `TenantId` and a secret or certificate are all given.
@@ -64,6 +65,7 @@ impl fmt::Display for AuthType {
 
 /// Which Azure credential identity-based auth would use, decided as the Azure SDK decides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IdentityKind {
     /// Azure's default credential chain (`AuthType=azure`).
     DefaultAzureCredential,
@@ -142,6 +144,7 @@ impl fmt::Debug for IdentityCredential {
 
 /// How tokens for clients get signed.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum Credential {
     /// With the `AccessKey` of the connection string (the usual case, and the emulator's).
     AccessKey(AccessKey),
