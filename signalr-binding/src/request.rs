@@ -1,10 +1,12 @@
 //! What a binding reads from a request: headers, the query string and, optionally, a
 //! [`BindingContext`] in its extensions.
 //!
-//! Header and query lookups follow the Azure Functions HTTP trigger (SPEC section 2): header
-//! names match case-insensitively and several values of one header are joined with `,`; query
-//! keys match case-sensitively after decoding, the last value wins, and values are
-//! percent-decoded (`+` is a space, as ASP.NET Core reads a query).
+//! Header and query lookups follow the Azure Functions HTTP trigger
+//! (Azure/azure-webjobs-sdk-extensions,
+//! `src/WebJobs.Extensions.Http/HttpTriggerAttributeBindingProvider.cs`): header names match
+//! case-insensitively and several values of one header are joined with `,`; query keys match
+//! case-sensitively after decoding, the last value wins, and values are percent-decoded (`+` is
+//! a space, as ASP.NET Core reads a query).
 
 use std::borrow::Cow;
 

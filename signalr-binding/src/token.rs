@@ -1,5 +1,5 @@
 //! Minting the access token: a compact HS256 JWT, as Azure SignalR Service expects it
-//! (SPEC section 5).
+//! (Azure/azure-signalr, `src/Microsoft.Azure.SignalR.Common/Auth/AuthUtility.cs`).
 //!
 //! The work that does not change between requests is done once per connection string: the
 //! header segment is a constant and the HMAC key schedule is computed when the key is

@@ -1,5 +1,7 @@
 //! Minted tokens checked by an independent verifier: `jsonwebtoken`, given only the access key
-//! and the audience SPEC section 4 says the service expects.
+//! and the audience the service expects (Azure/azure-signalr,
+//! `src/Microsoft.Azure.SignalR.Common/Endpoints/ServiceEndpoint.cs`,
+//! `BuildAudienceBaseUrlEndWithSlash`).
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
