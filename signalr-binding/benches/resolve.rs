@@ -12,16 +12,13 @@
 //! picked from a `serde_json` map, the JSON answer written). Print the ratios with
 //! `signalr-binding/benches/report.py` after `cargo bench -p signalr-binding --bench resolve`.
 
-use std::collections::HashMap;
-use std::hint::black_box;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::{Deserialize, Serialize};
 use signalr_binding::{BindingContext, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING};
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The emulator's access key, the one in [`EMULATOR_CONNECTION_STRING`].
 const KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
@@ -48,9 +45,9 @@ struct Claims<'a> {
 
 /// An id token as an identity provider issues it: a dozen claims, three of them copied.
 fn id_token() -> String {
-    let header = URL_SAFE_NO_PAD
-        .encode(br#"{"alg":"RS256","kid":"nOo3ZDrODXEK1jKWhXslHR_KXEg","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(
+    let header = base64_simd::URL_SAFE_NO_PAD
+        .encode_to_string(br#"{"alg":"RS256","kid":"nOo3ZDrODXEK1jKWhXslHR_KXEg","typ":"JWT"}"#);
+    let payload = base64_simd::URL_SAFE_NO_PAD.encode_to_string(
         serde_json::json!({
             "aud": "6e74172b-be56-4843-9ff4-e66a39bb12e3",
             "iss": "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
@@ -112,8 +109,8 @@ fn handwritten_copy_and_encode(
     let user_id = headers["x-ms-client-principal-id"].to_str().unwrap();
     let id_token = headers["authorization"].to_str().unwrap();
     let id_token = id_token.strip_prefix("Bearer ").unwrap_or(id_token);
-    let payload = URL_SAFE_NO_PAD
-        .decode(id_token.split('.').nth(1).unwrap())
+    let payload = base64_simd::URL_SAFE_NO_PAD
+        .decode_to_vec(id_token.split('.').nth(1).unwrap())
         .unwrap();
     let id_claims: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&payload).unwrap();

@@ -5,15 +5,12 @@
 //! per thread, so tests running side by side do not disturb each other. Run with
 //! `cargo test -p signalr-binding --test allocations -- --nocapture` to see the figures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::collections::HashMap;
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use signalr_binding::{
     BindingContext, ConnectionInfoBinding, ConnectionInfoBindingBuilder, EMULATOR_CONNECTION_STRING,
 };
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::collections::HashMap;
 
 /// The most allocations one resolve may make.
 const MAX_ALLOCATIONS: usize = 8;
@@ -64,8 +61,8 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
 const USER: &str = "4a1f6c3e-9d2b-4c1e-8f3a-2b7d9e0c5a11";
 
 fn id_token() -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(
+    let header = base64_simd::URL_SAFE_NO_PAD.encode_to_string(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let payload = base64_simd::URL_SAFE_NO_PAD.encode_to_string(
         serde_json::json!({
             "aud": "6e74172b-be56-4843-9ff4-e66a39bb12e3",
             "iss": "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",

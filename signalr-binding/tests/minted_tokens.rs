@@ -3,16 +3,13 @@
 //! `src/Microsoft.Azure.SignalR.Common/Endpoints/ServiceEndpoint.cs`,
 //! `BuildAudienceBaseUrlEndWithSlash`).
 
-use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 use signalr_binding::{
     BindingContext, BindingError, ConnectionInfoBinding, FixedClock, SignalRConnectionInfo,
 };
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
 
 const KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
 const NOW: u64 = 1_700_000_000;
@@ -174,10 +171,10 @@ fn an_empty_user_id_still_adds_the_claim() {
 }
 
 fn id_token(claims: &Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let header = base64_simd::URL_SAFE_NO_PAD.encode_to_string(br#"{"alg":"RS256","typ":"JWT"}"#);
     format!(
         "{header}.{}.c2lnbmF0dXJl",
-        URL_SAFE_NO_PAD.encode(claims.to_string())
+        base64_simd::URL_SAFE_NO_PAD.encode_to_string(claims.to_string())
     )
 }
 

@@ -9,18 +9,15 @@ mod id_token;
 mod receivers;
 mod verification;
 
-use std::cell::Cell;
-use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use signalr_binding::{
     BindingContext, BindingError, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING, FixedClock,
     FromBindingError, IdTokenVerification, JwtAlgorithm, SignalRConnectionInfo,
     signalr_connection_info,
 };
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
 
 const OTHER_CONNECTION_STRING: &str = "Endpoint=https://other.service.signalr.net;AccessKey=c2VjcmV0LWtleS1mb3ItdGVzdHM=;Version=1.0;";
 
@@ -96,13 +93,13 @@ fn expected(
 /// The access token's claims.
 fn claims(info: &SignalRConnectionInfo) -> serde_json::Value {
     let payload = info.access_token.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+    serde_json::from_slice(&base64_simd::URL_SAFE_NO_PAD.decode_to_vec(payload).unwrap()).unwrap()
 }
 
 /// An unsigned id token with these claims (the binding reads it without verifying it).
 fn id_token(claims: serde_json::Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let header = base64_simd::URL_SAFE_NO_PAD.encode_to_string(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = base64_simd::URL_SAFE_NO_PAD.encode_to_string(claims.to_string());
     format!("{header}.{payload}.c2lnbmF0dXJl")
 }
 
