@@ -204,7 +204,7 @@ pub(crate) async fn connection(
             return match session.transport.get() {
                 Some(Transport::LongPolling) => {
                     tracing::debug!(connection = %session.connection_id, "long polling client ended the connection");
-                    session.close(None);
+                    session.close_by_client();
                     text(StatusCode::ACCEPTED, "")
                 }
                 _ => text(
@@ -276,7 +276,7 @@ async fn run_socket(shared: Arc<Shared>, session: Arc<Session>, mut socket: WebS
                 Some(Ok(Message::Binary(bytes))) => shared.receive(&session, &bytes).await,
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => session.touch(),
                 Some(Ok(Message::Close(_))) | None => {
-                    session.close(None);
+                    session.close_by_client();
                     break;
                 }
                 Some(Err(e)) => {
@@ -344,7 +344,7 @@ struct StreamGuard(Arc<Session>);
 
 impl Drop for StreamGuard {
     fn drop(&mut self) {
-        self.0.close(None);
+        self.0.close_by_client();
     }
 }
 

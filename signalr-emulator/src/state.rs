@@ -92,6 +92,12 @@ impl Session {
         });
     }
 
+    /// Closes the connection at the client's request: no close message goes back.
+    pub(crate) fn close_by_client(&self) {
+        self.close_sent.store(true, Ordering::Release);
+        self.close(None);
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         matches!(*self.phase.borrow(), Phase::Closed { .. })
     }
@@ -556,7 +562,7 @@ impl Shared {
             }
             HubMessage::Close { .. } => {
                 tracing::debug!(connection = %session.connection_id, "client sent close");
-                session.close(None);
+                session.close_by_client();
                 return false;
             }
             HubMessage::Ping
