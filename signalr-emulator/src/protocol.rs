@@ -951,6 +951,16 @@ mod tests {
         assert!(read_varint(&[0xff, 0xff, 0xff, 0xff, 0x0f]).is_err());
     }
 
+    /// A decoded message re-encodes to bytes that decode to the same encoding.
+    fn assert_round_trip(protocol: Protocol, message: &HubMessage) {
+        let encoded = encode(protocol, message);
+        let mut reader = FrameReader::new(protocol, usize::MAX);
+        reader.push(&encoded);
+        let frame = reader.next_frame().unwrap().unwrap();
+        let decoded = decode(protocol, &frame).unwrap();
+        assert_eq!(encode(protocol, &decoded), encoded);
+    }
+
     proptest! {
         #[test]
         fn any_bytes_decode_to_a_message_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
@@ -961,14 +971,18 @@ mod tests {
                 let mut reader = FrameReader::new(protocol, 64);
                 reader.push(&bytes);
                 while let Ok(Some(frame)) = reader.next_frame() {
-                    let _ = decode(protocol, &frame);
+                    if let Ok(message) = decode(protocol, &frame) {
+                        assert_round_trip(protocol, &message);
+                    }
                 }
             }
         }
 
         #[test]
-        fn json_text_decodes_or_errors(text in "\\{\"type\":[0-9]{1,2}(,\"[a-zA-Z]{1,12}\":(\"[a-z]*\"|[0-9]{1,3}|\\[\\]|null))*\\}") {
-            let _ = decode_json(text.as_bytes());
+        fn json_text_decodes_or_errors(text in "\\{\"type\":[0-9]{1,2}(,\"(invocationId|target|arguments|result|error|item|streamIds|sequenceId|allowReconnect)\":(\"[a-z]*\"|[0-9]{1,3}|\\[\\]|null|true))*\\}") {
+            if let Ok(message) = decode_json(text.as_bytes()) {
+                assert_round_trip(Protocol::Json, &message);
+            }
         }
 
         #[test]
@@ -976,7 +990,9 @@ mod tests {
             let mut bytes = vec![0x96];
             let _ = rmpv::encode::write_value(&mut bytes, &rmpv::Value::from(kind));
             bytes.extend(tail);
-            let _ = decode_msgpack(&bytes);
+            if let Ok(message) = decode_msgpack(&bytes) {
+                assert_round_trip(Protocol::MessagePack, &message);
+            }
         }
     }
 }
