@@ -246,7 +246,11 @@ pub(crate) async fn connection(
                 Err(rejection) => return rejection.into_response(),
             };
             let limit = shared.settings.max_message_size;
+            // Small buffers: tungstenite's defaults (128 KiB each way) would cost a quarter MiB
+            // per idle connection.
             upgrade
+                .read_buffer_size(8 * 1024)
+                .write_buffer_size(8 * 1024)
                 .max_message_size(limit)
                 .max_frame_size(limit)
                 .on_upgrade(move |socket| run_socket(shared, session, socket))

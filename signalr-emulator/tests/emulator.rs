@@ -1110,3 +1110,40 @@ async fn the_server_pings_and_times_out_silent_clients() {
     }
     emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn many_clients_each_get_every_broadcast() {
+    let emulator = builder().max_connections(100).start().await.unwrap();
+    let mut clients = Vec::new();
+    for i in 0..100 {
+        clients.push(WsClient::connect(&emulator, "crowd", &format!("u{i}"), Protocol::Json).await);
+    }
+    // Past the limit, a negotiate is refused and the others go on.
+    let refused = negotiate(&emulator, "crowd", &client_token("crowd", "late")).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    for n in 0..10 {
+        let body = json!({"target": "tick", "arguments": [n]});
+        assert_eq!(
+            rest(&emulator, Method::POST, "/api/v1/hubs/crowd", body).await,
+            StatusCode::ACCEPTED
+        );
+    }
+    for client in &mut clients {
+        for n in 0..10 {
+            assert_eq!(
+                client.next().await,
+                Some(invocation("tick", vec![json!(n)]))
+            );
+        }
+    }
+    drop(clients);
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    while emulator.connection_count() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "sessions outlive their clients"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    emulator.shutdown().await;
+}
