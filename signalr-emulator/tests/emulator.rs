@@ -1147,3 +1147,94 @@ async fn many_clients_each_get_every_broadcast() {
     }
     emulator.shutdown().await;
 }
+
+/// Runs the binary with `args`; answers its first stdout line and the child.
+async fn spawn_binary(args: &[&str]) -> (String, tokio::process::Child) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_signalr-emulator"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let line = bounded("the connection string", lines.next_line())
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    (line, child)
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_connection_string_and_reads_settings() {
+    let dir = std::env::temp_dir().join(format!("signalr-emulator-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (base, seen, mut notified) = upstream_server().await;
+    let settings = dir.join("settings.json");
+    std::fs::write(
+        &settings,
+        json!({"UpstreamSettings": {"Templates": [{
+            "UrlTemplate": format!("{base}/runtime/webhooks/signalr"),
+            "EventPattern": "connected", "HubPattern": "*", "CategoryPattern": "connections"
+        }]}})
+        .to_string(),
+    )
+    .unwrap();
+    let (line, mut child) = spawn_binary(&[
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--access-key",
+        KEY,
+        "--config",
+        settings.to_str().unwrap(),
+    ])
+    .await;
+    let port: u16 = line
+        .strip_prefix("Endpoint=http://127.0.0.1;Port=")
+        .and_then(|rest| rest.strip_suffix(&format!(";AccessKey={KEY};Version=1.0;")))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .parse()
+        .unwrap();
+    assert_ne!(port, 0);
+    let token = client_token("chat", "frank");
+    let url = format!("http://127.0.0.1:{port}/client/negotiate?hub=chat&negotiateVersion=1");
+    let negotiated = http(Method::POST, &url, Some(&token), Vec::new()).await;
+    assert_eq!(negotiated.status, StatusCode::OK, "{}", negotiated.text());
+    let ws = format!(
+        "ws://127.0.0.1:{port}/client/?hub=chat&id={}&access_token={token}",
+        negotiated.json()["connectionToken"].as_str().unwrap()
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws).await.unwrap();
+    socket
+        .send(Message::text(format!(
+            r#"{{"protocol":"json","version":1}}{RS}"#
+        )))
+        .await
+        .unwrap();
+    bounded("the connected event", notified.recv()).await;
+    assert_eq!(seen.lock().unwrap()[0].path, "/runtime/webhooks/signalr");
+    child.kill().await.unwrap();
+
+    // A settings file that is not one stops the binary with a message.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{ not json").unwrap();
+    let output = bounded(
+        "the binary's exit",
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_signalr-emulator"))
+            .args(["--port", "0", "--config", bad.to_str().unwrap()])
+            .output(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is not an emulator settings file"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
