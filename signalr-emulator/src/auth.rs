@@ -21,6 +21,9 @@ pub enum TokenError {
     /// Not a JWT at all.
     #[error("format: the token is not a JWT ({0})")]
     Format(String),
+    /// The header's `typ` is not `JWT`.
+    #[error("header: the token's `typ` must be \"JWT\"")]
+    Type,
     /// Signed with another algorithm than HS256.
     #[error("algorithm: the token must be signed with HS256")]
     Algorithm,
@@ -85,8 +88,8 @@ fn claim_strings(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// Checks the signature, `exp` and `nbf` (no leeway) and returns the claims; the audience is
-/// checked by the caller, which knows the request.
+/// Checks the signature, the header (`alg` HS256, `typ` JWT), `exp` and `nbf` (no leeway) and
+/// returns the claims; the audience is checked by the caller, which knows the request.
 pub fn verify_signature_and_lifetime(
     token: &str,
     access_key: &str,
@@ -100,6 +103,15 @@ pub fn verify_signature_and_lifetime(
     // An empty key cannot sign anything; every token is then refused.
     let key = DecodingKey::from_secret(access_key.as_bytes()).map_err(|_| TokenError::Signature)?;
     match jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation) {
+        Ok(data)
+            if !data
+                .header
+                .typ
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("JWT")) =>
+        {
+            Err(TokenError::Type)
+        }
         Ok(data) => Ok(VerifiedToken {
             claims: data.claims,
         }),
@@ -356,6 +368,19 @@ mod tests {
         let early = mint(json!({"exp": now() + 600, "nbf": now() + 300}), KEY);
         let err = verify_signature_and_lifetime(&early, KEY).unwrap_err();
         assert!(err.to_string().starts_with("not-before:"), "{err}");
+
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some("at+jwt".into());
+        let other_type = encode(
+            &header,
+            &json!({"exp": now() + 60}),
+            &EncodingKey::from_secret(KEY.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            verify_signature_and_lifetime(&other_type, KEY).unwrap_err(),
+            TokenError::Type
+        );
 
         let garbage = verify_signature_and_lifetime("abc", KEY).unwrap_err();
         assert!(garbage.to_string().starts_with("format:"), "{garbage}");
