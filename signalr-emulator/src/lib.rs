@@ -94,6 +94,7 @@ pub struct EmulatorBuilder {
     settings: Settings,
     upstream: Vec<UpstreamTemplate>,
     upstream_timeout: Duration,
+    header_timeout: Duration,
 }
 
 impl fmt::Debug for EmulatorBuilder {
@@ -126,6 +127,7 @@ impl Default for EmulatorBuilder {
             },
             upstream: Vec::new(),
             upstream_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -211,6 +213,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long a client has to send a request's headers, once connected or between two
+    /// requests on one connection (default 10 s); a socket that stays silent is closed.
+    pub fn request_header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
     /// Binds, then serves in the background.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
         let (listeners, advertised) = bind(&self.host, self.port).await?;
@@ -233,22 +242,17 @@ impl EmulatorBuilder {
         });
         let app = router(shared.clone());
         let (stop, stopped) = watch::channel(false);
-        let mut servers = Vec::new();
-        for listener in listeners {
-            let mut stopped = stopped.clone();
-            let app = app.clone();
-            servers.push(tokio::spawn(async move {
-                let shutdown = async move {
-                    let _ = stopped.wait_for(|s| *s).await;
-                };
-                if let Err(error) = axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-                {
-                    tracing::error!(%error, "server stopped");
-                }
-            }));
-        }
+        let servers = listeners
+            .into_iter()
+            .map(|listener| {
+                tokio::spawn(serve(
+                    listener,
+                    app.clone(),
+                    stopped.clone(),
+                    self.header_timeout,
+                ))
+            })
+            .collect();
         tracing::info!(address = %local_addr, "listening");
         Ok(RunningEmulator {
             local_addr,
@@ -294,6 +298,62 @@ async fn bind(host: &str, port: u16) -> Result<(Vec<TcpListener>, String), Start
     };
     let listener = TcpListener::bind(address).await.map_err(bind_error)?;
     Ok((vec![listener], advertised))
+}
+
+/// Accepts HTTP/1.1 connections until stopped. Each connection must send its request headers
+/// within `header_timeout`, so idle sockets cannot pile up; on stop, open connections are asked
+/// to finish and given 5 s.
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    stopped: watch::Receiver<bool>,
+    header_timeout: Duration,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    let mut stop = stopped.clone();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let app = app.clone();
+                    let mut stopped = stopped.clone();
+                    connections.spawn(async move {
+                        let service = hyper_util::service::TowerToHyperService::new(app);
+                        let mut builder = hyper::server::conn::http1::Builder::new();
+                        builder
+                            .timer(hyper_util::rt::TokioTimer::new())
+                            .header_read_timeout(header_timeout);
+                        let connection = builder
+                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                            .with_upgrades();
+                        tokio::pin!(connection);
+                        tokio::select! {
+                            _ = connection.as_mut() => return,
+                            () = stopping(&mut stopped) => connection.as_mut().graceful_shutdown(),
+                        }
+                        let _ = tokio::time::timeout(Duration::from_secs(5), connection).await;
+                    });
+                }
+                Err(error) => {
+                    // Out of file descriptors, most likely: wait rather than spin.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            () = stopping(&mut stop) => break,
+        }
+        while connections.try_join_next().is_some() {}
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(6), async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+/// Resolves once the stop signal is given (or its sender is gone).
+async fn stopping(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 fn router(shared: Arc<state::Shared>) -> Router {

@@ -1238,3 +1238,29 @@ async fn the_binary_prints_its_connection_string_and_reads_settings() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_socket_that_sends_no_request_is_closed() {
+    use tokio::io::AsyncReadExt;
+    let emulator = builder()
+        .request_header_timeout(Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let mut idle = TcpStream::connect(emulator.local_addr()).await.unwrap();
+    let mut buffer = Vec::new();
+    // The server ends the connection (maybe after a 408); reading reaches its end.
+    bounded("the idle socket's end", idle.read_to_end(&mut buffer))
+        .await
+        .unwrap();
+    // Others are served.
+    let health = http(
+        Method::GET,
+        &format!("http://{}/api/health", emulator.local_addr()),
+        None,
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(health.status, StatusCode::OK);
+    emulator.shutdown().await;
+}
