@@ -986,6 +986,42 @@ mod tests {
         }
 
         #[test]
+        fn frames_do_not_depend_on_how_bytes_are_split(
+            messages in proptest::collection::vec((0usize..13, "[a-z]{0,8}"), 1..8),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+        ) {
+            let samples = sample_messages();
+            for protocol in [Protocol::Json, Protocol::MessagePack] {
+                let mut stream = Vec::new();
+                let mut expected = Vec::new();
+                for (i, text) in &messages {
+                    let message = match samples[*i].clone() {
+                        HubMessage::Invocation { invocation_id, arguments, stream_ids, .. } => {
+                            HubMessage::Invocation { invocation_id, target: text.clone(), arguments, stream_ids }
+                        }
+                        other => other,
+                    };
+                    stream.extend(encode(protocol, &message));
+                    expected.push(message);
+                }
+                let mut points: Vec<usize> = cuts.iter().map(|c| c.index(stream.len() + 1)).collect();
+                points.sort_unstable();
+                let mut reader = FrameReader::new(protocol, 1 << 20);
+                let mut got = Vec::new();
+                let mut start = 0;
+                for end in points.into_iter().chain([stream.len()]) {
+                    reader.push(&stream[start..end]);
+                    start = end;
+                    while let Some(frame) = reader.next_frame().unwrap() {
+                        got.push(decode(protocol, &frame).unwrap());
+                    }
+                }
+                prop_assert_eq!(&got, &expected);
+                prop_assert!(!reader.has_partial());
+            }
+        }
+
+        #[test]
         fn msgpack_arrays_decode_or_error(kind in 0i64..12, tail in proptest::collection::vec(any::<u8>(), 0..64)) {
             let mut bytes = vec![0x96];
             let _ = rmpv::encode::write_value(&mut bytes, &rmpv::Value::from(kind));
