@@ -1032,6 +1032,23 @@ async fn bad_clients_are_closed_with_a_reason_and_others_go_on() {
         other => panic!("expected a close, got {other:?}"),
     }
 
+    // One WebSocket message over the limit.
+    let mut huge = WsClient::connect(&emulator, "chat", "h", Protocol::Json).await;
+    let record = format!(
+        "{{\"type\":1,\"target\":\"x\",\"arguments\":[\"{}\"]}}{RS}",
+        "y".repeat(8000)
+    );
+    let _ = huge.socket.send(Message::text(record)).await;
+    match huge.next().await {
+        Some(HubMessage::Close {
+            error: Some(error), ..
+        }) => {
+            assert!(error.contains("WebSocket error"), "{error}")
+        }
+        None => {}
+        other => panic!("expected the connection to end, got {other:?}"),
+    }
+
     // A WebSocket that never sends its handshake.
     let token = client_token("chat", "silent");
     let negotiated = negotiate(&emulator, "chat", &token).await.json();
