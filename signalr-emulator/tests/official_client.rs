@@ -5,7 +5,7 @@
 //! upstream this test serves.
 //!
 //! Needs `node` and the pinned packages of `tests/e2e` (`npm ci` is run when they are missing);
-//! without node the test says so and passes.
+//! without node, or outside the repository, the test says so and passes.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -51,6 +51,10 @@ fn e2e_dir() -> PathBuf {
 
 /// Whether node and the packages are there, installing the packages if needed.
 async fn node_ready() -> bool {
+    if !e2e_dir().join("emulator_client.mjs").exists() {
+        eprintln!("tests/e2e is not here (a packaged crate): the official client test is skipped");
+        return false;
+    }
     let node = Command::new("node")
         .arg("--version")
         .stdout(Stdio::null())
