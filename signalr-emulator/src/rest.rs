@@ -4,7 +4,8 @@
 //! group 200, or 404 when there is no such connection (or membership); user-group changes 202;
 //! existence checks 200 or 404; closing a connection 202; a bad hub or group name 400.
 //!
-//! The `:send` forms of the 2022-06-01 API (`POST /api/hubs/{hub}/:send`, ...) are accepted too.
+//! The `:send` forms of the 2022-06-01 API (`POST /api/hubs/{hub}/:send`, ...) are accepted too,
+//! and its `POST .../:closeConnections` for a hub, a group or a user (204).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -132,6 +133,11 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         .filter(|s| *s != ":send")
         .collect();
     let excluded = query_values(query.as_deref(), "excluded");
+    if let Some((&":closeConnections", scope)) = tail.split_last()
+        && method == Method::POST
+    {
+        return close_connections(&shared, &hub, scope, query.as_deref(), &excluded);
+    }
     route(
         &shared,
         &method,
@@ -141,6 +147,38 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         query.as_deref(),
         &excluded,
     )
+}
+
+/// `POST .../:closeConnections` for a hub, a group or a user (the 2022-06-01 API): 204.
+fn close_connections(
+    shared: &Shared,
+    hub: &str,
+    scope: &[&str],
+    query: Option<&str>,
+    excluded: &[String],
+) -> Response {
+    let targets = {
+        let hubs = shared.hubs();
+        let Some(h) = hubs.get(hub) else {
+            return status(StatusCode::NO_CONTENT);
+        };
+        match scope {
+            [] => h.all_except(excluded),
+            ["groups", group] => h.group(group, excluded),
+            ["users", user] => h
+                .user(user)
+                .into_iter()
+                .filter(|s| !excluded.contains(&s.connection_id))
+                .collect(),
+            _ => return text(StatusCode::NOT_FOUND, "no such REST API"),
+        }
+    };
+    let reason = query_values(query, "reason").into_iter().next();
+    tracing::info!(hub, connections = targets.len(), "REST closes connections");
+    for session in targets {
+        session.close(reason.clone());
+    }
+    status(StatusCode::NO_CONTENT)
 }
 
 fn percent_decode(segment: &str) -> String {

@@ -592,6 +592,23 @@ async fn websocket_clients_receive_rest_sends() {
     );
     assert_eq!(alice.next().await, None);
 
+    // Closing a user's connections (the 2022-06-01 form) leaves the others.
+    let mut carol = WsClient::connect(&emulator, "chat", "carol", Protocol::Json).await;
+    assert_eq!(
+        rest(
+            &emulator,
+            Method::POST,
+            "/api/hubs/chat/users/carol/:closeConnections?reason=done",
+            Value::Null
+        )
+        .await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        carol.next().await,
+        Some(HubMessage::close(Some("done".into())))
+    );
+
     // Bob goes on.
     let status = rest(
         &emulator,
