@@ -56,7 +56,7 @@ pub fn port(host_port: Option<&str>) -> u16 {
     })
 }
 
-/// Settings that give the local emulator's connection string (`asrs-emulator start`), for a
+/// Settings that give the local emulator's connection string (`cargo run -p signalr-emulator`), for a
 /// machine where `AzureSignalRConnectionString` is not set. It is the only setting the binding
 /// reads.
 pub fn emulator_settings() -> BindingContext {

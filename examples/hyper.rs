@@ -63,7 +63,7 @@ pub async fn serve(listener: TcpListener, context: BindingContext) -> std::io::R
     }
 }
 
-/// Settings that give the local emulator's connection string (`asrs-emulator start`), for a
+/// Settings that give the local emulator's connection string (`cargo run -p signalr-emulator`), for a
 /// machine where `AzureSignalRConnectionString` is not set. It is the only setting `negotiate`
 /// reads.
 pub fn emulator_settings() -> BindingContext {

@@ -35,7 +35,7 @@ pub fn app() -> Router {
     Router::new().route("/api/negotiate", get(negotiate).post(negotiate))
 }
 
-/// Settings that give the local emulator's connection string (`asrs-emulator start`), for a
+/// Settings that give the local emulator's connection string (`cargo run -p signalr-emulator`), for a
 /// machine where `AzureSignalRConnectionString` is not set. It is the only setting `negotiate`
 /// reads.
 pub fn emulator_settings() -> BindingContext {
@@ -49,7 +49,8 @@ async fn main() -> std::io::Result<()> {
     let mut app = app();
     if std::env::var_os(DEFAULT_CONNECTION_STRING_SETTING).is_none() {
         println!(
-            "{DEFAULT_CONNECTION_STRING_SETTING} is not set: using the local emulator (port 8888)"
+            "{DEFAULT_CONNECTION_STRING_SETTING} is not set: using the local emulator's \
+             (start it with `cargo run -p signalr-emulator`)"
         );
         // The binding reads its settings from a `BindingContext` in the request's extensions.
         app = app.layer(Extension(emulator_settings()));

@@ -77,7 +77,7 @@ impl ServerSettings {
             ConnectionSource::Emulator => format!(
                 "connection string: {DEFAULT_CONNECTION_STRING_SETTING} is not set, so the local \
                  emulator's is used (clients connect to http://localhost:8888). Start the emulator \
-                 with `asrs-emulator start`, or set {DEFAULT_CONNECTION_STRING_SETTING} to your \
+                 with `cargo run -p signalr-emulator`, or set {DEFAULT_CONNECTION_STRING_SETTING} to your \
                  service's connection string."
             ),
         }
