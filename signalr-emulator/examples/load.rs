@@ -199,13 +199,34 @@ async fn run_round(
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let mut args = std::env::args().skip(1);
-    let connections: usize = args.next().map_or(500, |a| a.parse().expect("CONNECTIONS"));
-    let broadcasts: usize = args.next().map_or(100, |a| a.parse().expect("BROADCASTS"));
-    let rounds: usize = args.next().map_or(2, |a| a.parse().expect("ROUNDS")).max(1);
+/// What a load run measured: the last round's figures, and the resident memory before the
+/// run, at most while connected, and after each round once its clients were gone.
+pub(crate) struct Report {
+    /// The clients of a round.
+    pub(crate) connections: usize,
+    /// The broadcasts of a round, each delivered to every client.
+    pub(crate) broadcasts: usize,
+    /// The last round.
+    last: Round,
+    /// Resident memory before the first round, in KiB.
+    pub(crate) rss_before: u64,
+    /// The most resident memory seen with clients connected, in KiB.
+    pub(crate) rss_connected: u64,
+    /// Resident memory after each round, its sessions gone, in KiB.
+    pub(crate) rss_after: Vec<u64>,
+}
 
+impl Report {
+    /// Client-side errors in the last round (a WebSocket that failed).
+    pub(crate) fn errors(&self) -> usize {
+        self.last.errors
+    }
+}
+
+/// Runs `rounds` rounds of `connections` clients and `broadcasts` broadcasts on one emulator.
+/// Panics when a message is lost, late past the limit or out of order, or a session outlives
+/// its client.
+pub(crate) async fn run(connections: usize, broadcasts: usize, rounds: usize) -> Report {
     let emulator = Emulator::builder()
         .host("127.0.0.1")
         .port(0)
@@ -220,7 +241,7 @@ async fn main() {
     let mut rss_connected = 0;
     let mut rss_after = Vec::new();
     let mut last = None;
-    for _ in 0..rounds {
+    for _ in 0..rounds.max(1) {
         let round = run_round(&emulator, &http, connections, broadcasts).await;
         rss_connected = rss_connected.max(round.rss_connected);
         // Every session is gone once its client is.
@@ -233,14 +254,40 @@ async fn main() {
         last = Some(round);
     }
     emulator.shutdown().await;
+    Report {
+        connections,
+        broadcasts,
+        last: last.expect("at least one round"),
+        rss_before,
+        rss_connected,
+        rss_after,
+    }
+}
+
+#[allow(dead_code)] // The load test includes this file for `run`.
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let connections: usize = args.next().map_or(500, |a| a.parse().expect("CONNECTIONS"));
+    let broadcasts: usize = args.next().map_or(100, |a| a.parse().expect("BROADCASTS"));
+    let rounds: usize = args.next().map_or(2, |a| a.parse().expect("ROUNDS")).max(1);
+
+    let report = run(connections, broadcasts, rounds).await;
+    let (connections, broadcasts, errors) =
+        (report.connections, report.broadcasts, report.errors());
+    let Report {
+        rss_before,
+        rss_connected,
+        ref rss_after,
+        ..
+    } = report;
     let Round {
         connect_time,
         run_time,
-        mut latencies,
-        errors,
+        ref latencies,
         ..
-    } = last.unwrap();
-
+    } = report.last;
+    let mut latencies = latencies.clone();
     latencies.sort();
     let delivered = connections * broadcasts;
     println!("connections            {connections}");
