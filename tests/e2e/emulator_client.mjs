@@ -1,23 +1,30 @@
 // The official JavaScript SignalR client against signalr-emulator, over one transport and one
-// hub protocol. Driven by signalr-emulator/tests/official_client.rs.
+// hub protocol. Driven by tests/official_client.rs (through each example's negotiate endpoint)
+// and signalr-emulator/tests/official_client.rs.
 //
 // Usage: node emulator_client.mjs --url http://127.0.0.1:PORT/api
 //            --transport websockets|serversentevents|longpolling --protocol json|messagepack
-//            [--timeout-ms 20000]
+//            [--user-id ID] [--timeout-ms 20000]
 //
 // `--url` is a negotiate function's base: the client POSTs `{url}/negotiate`, follows the
-// `{url, accessToken}` answer to the service, and connects there. Then, one line each on stdout:
+// `{url, accessToken}` answer to the service (a second negotiate, with `Authorization: Bearer`),
+// and connects there. With `--user-id`, every request to the function carries the
+// `x-ms-client-principal-id` header, as App Service Authentication sets it. One line each on
+// stdout:
+//   http POST URL -> STATUS [(bearer)]    each negotiate request and its answer
 //   connected CONNECTION_ID TRANSPORT     (the driver now sends through the REST API)
 //   received TARGET ARGS_JSON             for each of `broadcast`, `user`, `group`
 //   echo RESULT_JSON                      the result of invoke("echo", "hello upstream")
 //   done
-// Exit codes: 0 every step passed, 2 bad arguments, 3 start failed, 4 a message was wrong,
-// 5 the invocation failed, 7 the time limit passed.
+// A message to `broadcast`, `user` or `group` with other arguments than expected fails the run.
+// Exit codes: 0 every step passed, 2 bad arguments, 3 the first negotiate (the function) failed,
+// 4 the second negotiate (the service) failed, 5 the transport or the handshake failed, 6 a
+// message was wrong, 7 the time limit passed, 8 the invocation failed.
 
 import signalR from "@microsoft/signalr";
 import msgpack from "@microsoft/signalr-protocol-msgpack";
 
-const { HubConnectionBuilder, HttpTransportType, LogLevel } = signalR;
+const { DefaultHttpClient, HubConnectionBuilder, HttpTransportType, LogLevel } = signalR;
 const { MessagePackHubProtocol } = msgpack;
 
 function usage(message) {
@@ -25,7 +32,7 @@ function usage(message) {
     process.exit(2);
 }
 
-const args = { url: undefined, transport: "websockets", protocol: "json", timeoutMs: 20000 };
+const args = { url: undefined, transport: "websockets", protocol: "json", userId: undefined, timeoutMs: 20000 };
 {
     const argv = process.argv.slice(2);
     for (let i = 0; i < argv.length; i++) {
@@ -35,11 +42,13 @@ const args = { url: undefined, transport: "websockets", protocol: "json", timeou
             case "--url": args.url = value(); break;
             case "--transport": args.transport = value(); break;
             case "--protocol": args.protocol = value(); break;
+            case "--user-id": args.userId = value(); break;
             case "--timeout-ms": args.timeoutMs = Number(value()); break;
             default: usage(`unknown argument ${flag}`);
         }
     }
     if (!args.url) usage("--url is required");
+    if (!Number.isFinite(args.timeoutMs) || args.timeoutMs <= 0) usage("--timeout-ms must be a positive number");
 }
 
 const transports = {
@@ -62,9 +71,44 @@ function finish(code, line) {
 
 setTimeout(() => finish(7, `FAIL: not done within ${args.timeoutMs} ms`), args.timeoutMs).unref();
 
+/// The package's own HTTP client, recording the negotiates, so that a failure can say which of
+/// the two failed and why (an error's message is the answer's body).
+class RecordingHttpClient extends DefaultHttpClient {
+    constructor(logger) {
+        super(logger);
+        this.negotiates = [];
+    }
+
+    async send(request) {
+        if (!new URL(request.url).pathname.endsWith("/negotiate")) return super.send(request);
+        const entry = { url: request.url, status: undefined, bearer: !!request.headers?.Authorization };
+        this.negotiates.push(entry);
+        try {
+            const response = await super.send(request);
+            entry.status = response.statusCode;
+            return response;
+        } catch (e) {
+            entry.status = e.statusCode ?? "error";
+            entry.error = e.message;
+            throw e;
+        } finally {
+            say(`http ${request.method} ${entry.url} -> ${entry.status}${entry.bearer ? " (bearer)" : ""}`);
+        }
+    }
+}
+
+const logger = {
+    log(level, message) {
+        if (level >= LogLevel.Warning) process.stderr.write(`signalr[${LogLevel[level]}] ${message}\n`);
+    },
+};
+const httpClient = new RecordingHttpClient(logger);
+const options = { transport, httpClient, logger };
+if (args.userId !== undefined) options.headers = { "x-ms-client-principal-id": args.userId };
+
 let builder = new HubConnectionBuilder()
-    .withUrl(args.url, { transport })
-    .configureLogging(LogLevel.Warning);
+    .withUrl(args.url, options)
+    .configureLogging(logger);
 if (args.protocol === "messagepack") {
     builder = builder.withHubProtocol(new MessagePackHubProtocol());
 }
@@ -83,7 +127,7 @@ for (const [target, want] of expected) {
     connection.on(target, (...values) => {
         const got = JSON.stringify(values);
         say(`received ${target} ${got}`);
-        if (got !== want) finish(4, `FAIL: ${target} carried ${got}, expected ${want}`);
+        if (got !== want) finish(6, `FAIL: ${target} carried ${got}, expected ${want}`);
         remaining -= 1;
         if (remaining === 0) allReceived();
     });
@@ -92,7 +136,19 @@ for (const [target, want] of expected) {
 try {
     await connection.start();
 } catch (e) {
-    finish(3, `FAIL: start: ${e.message}`);
+    const [first, second] = httpClient.negotiates;
+    if (!first || first.status !== 200) {
+        finish(3, `FAIL: the first negotiate (${first?.url ?? "not sent"}) failed: ${first?.error ?? e.message}`);
+    }
+    if (!second || second.status !== 200) {
+        finish(4, `FAIL: the second negotiate (${second?.url ?? "not sent"}) failed: ${second?.error ?? e.message}`);
+    }
+    finish(5, `FAIL: start: ${e.message}`);
+}
+if (httpClient.negotiates.length !== 2) {
+    // The function answered a negotiate of its own instead of redirecting to a service: not
+    // what a connection-info binding does.
+    finish(4, `FAIL: ${httpClient.negotiates.length} negotiates, expected 2 (the function's, then the service's)`);
 }
 const transportName = connection.connection?.transport?.constructor?.name ?? "?";
 say(`connected ${connection.connectionId} ${transportName}`);
@@ -102,9 +158,9 @@ await received;
 try {
     const result = await connection.invoke("echo", "hello upstream");
     say(`echo ${JSON.stringify(result)}`);
-    if (result !== "hello upstream") finish(5, "FAIL: echo answered something else");
+    if (result !== "hello upstream") finish(8, "FAIL: echo answered something else");
 } catch (e) {
-    finish(5, `FAIL: invoke: ${e.message}`);
+    finish(8, `FAIL: invoke: ${e.message}`);
 }
 
 await connection.stop();
