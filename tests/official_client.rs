@@ -1,22 +1,36 @@
-//! End to end with the official JavaScript client (`@microsoft/signalr`, pinned in
-//! `tests/e2e/package-lock.json`), in Node:
+//! End to end with the official JavaScript client (`@microsoft/signalr` and
+//! `@microsoft/signalr-protocol-msgpack`, pinned in `tests/e2e/package-lock.json`), in Node,
+//! against `signalr-emulator`, a local Azure SignalR Service that checks tokens as the real
+//! service does:
 //!
-//! 1. `tests/e2e/standin.mjs`, a stand-in for Azure SignalR Service, listens on a loopback port;
-//! 2. the `negotiate` example serves in this process, on a loopback port, with a connection
-//!    string pointing at the stand-in;
-//! 3. `tests/e2e/client.mjs` starts a connection to `http://127.0.0.1:PORT/api` with the
-//!    `x-ms-client-principal-id` header: the example answers with connection info, the client
-//!    repeats the negotiate against the stand-in with `Authorization: Bearer`, and the
-//!    stand-in checks the token with the npm `jsonwebtoken` verifier (signature with the access
-//!    key; audience the client endpoint without its port, as Azure/azure-signalr's
-//!    `DefaultServiceEndpointGenerator` makes it; not expired; `asrs.s.uid` equal to the
-//!    header), then carries the connection over LongPolling through the hub handshake and one
-//!    call.
+//! 1. the emulator serves in this process on a loopback port, with a test access key and an
+//!    upstream this test serves, which answers the hub method `echo` with its argument;
+//! 2. an example (the `negotiate` axum app, the `hyper` one, the Azure Functions custom
+//!    handler) serves in this process on a loopback port, with the emulator's connection string
+//!    as `AzureSignalRConnectionString`;
+//! 3. `tests/e2e/emulator_client.mjs` starts a connection to `http://127.0.0.1:PORT/api` with
+//!    the `x-ms-client-principal-id: alice` header: the example answers with connection info,
+//!    the client repeats the negotiate against the emulator with the minted token, which the
+//!    emulator verifies (HS256 with its access key, `typ`, `exp` and `nbf`, and the audience: the
+//!    endpoint without its port, as Azure/azure-signalr's `DefaultServiceEndpointGenerator`
+//!    makes it, and the hub), and connects over the transport and hub protocol asked for;
+//! 4. through the emulator's REST API the test sends a message to user `bob` and one to a group
+//!    the connection is not in (neither may arrive), a broadcast, a message to user `alice` (it
+//!    arrives only if the token carries `alice`), and, after adding the connection to a group, a
+//!    message to that group; the client checks each message, invokes `echo`, which the emulator
+//!    relays to the upstream, and checks the result.
 //!
-//! The same runs against the `hyper` example and the Azure Functions custom handler. Any step
-//! that does not happen fails the test. Without `node` the test is skipped, saying so,
-//! unless `CI` is set, when it fails instead. The npm packages are installed from the lockfile
-//! (`npm ci`) when `tests/e2e/node_modules` is missing or older than the lockfile.
+//! The `negotiate` example runs over each transport (WebSockets, Server-Sent Events, long
+//! polling) and hub protocol (JSON, MessagePack; Server-Sent Events carry text only, so
+//! MessagePack goes over the other two); the `hyper` example and the custom handler over
+//! WebSockets with JSON. Any step that does not happen fails the test. The negative checks:
+//! tokens minted wrong in one way each are refused, each for its own reason, and an example
+//! configured with another access key than the emulator's makes the client's second negotiate
+//! fail.
+//!
+//! Without `node` the client tests are skipped, saying so, unless `CI` is set, when they fail
+//! instead. The npm packages are installed from the lockfile (`npm ci`) when
+//! `tests/e2e/node_modules` is missing or older than the lockfile.
 
 mod common;
 
@@ -31,18 +45,32 @@ mod hyper_example;
 mod negotiate;
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Extension;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use http::{HeaderMap, Request, header};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
 use signalr_binding::BindingContext;
+use signalr_emulator::protocol::{self, HubMessage, Outcome};
+use signalr_emulator::{Emulator, RunningEmulator, UpstreamTemplate};
 
 use common::*;
 
 const USER: &str = "alice";
+/// The hub of every example, in the REST API.
+const HUB_PATH: &str = "/api/v1/hubs/chat";
+/// How long one client run may take; the client gives up a little earlier by itself.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
+const CLIENT_TIMEOUT_MS: &str = "45000";
 
 fn e2e_dir() -> PathBuf {
     repo_root().join("tests").join("e2e")
@@ -87,12 +115,14 @@ fn npm_packages() {
         let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
         let installed = modified(dir.join("node_modules").join(".package-lock.json"));
         let wanted = modified(dir.join("package-lock.json"));
-        let complete = ["@microsoft/signalr", "jsonwebtoken"].iter().all(|p| {
-            dir.join("node_modules")
-                .join(p)
-                .join("package.json")
-                .is_file()
-        });
+        let complete = ["@microsoft/signalr", "@microsoft/signalr-protocol-msgpack"]
+            .iter()
+            .all(|p| {
+                dir.join("node_modules")
+                    .join(p)
+                    .join("package.json")
+                    .is_file()
+            });
         if complete && installed.is_some() && installed >= wanted {
             return Ok(());
         }
@@ -121,52 +151,147 @@ fn npm_packages() {
     }
 }
 
-fn start_standin(expected_user: &str) -> (Running, u16) {
-    let mut command = Command::new("node");
-    command.current_dir(e2e_dir()).args([
-        "standin.mjs",
-        "--access-key",
-        TEST_ACCESS_KEY,
-        "--user-id",
-        expected_user,
-        "--hub",
-        "chat",
-        // Ends by itself if this test process dies without killing it.
-        "--exit-on-stdin-close",
-    ]);
-    let mut standin = Running::spawn("stand-in", command);
-    let line = standin.wait_for_line("port line", STARTUP_TIMEOUT, |_| true);
-    let port = line.trim().parse().unwrap_or_else(|_| {
-        panic!(
-            "stand-in's first line is not a port: {line:?}\n{}",
-            standin.transcript()
-        )
-    });
-    (standin, port)
+/// `Some(())` when the client can run: node is there and the packages are installed.
+fn client_ready(test: &str) -> Option<()> {
+    let node = node_or_skip(test)?;
+    npm_packages();
+    eprintln!("node {node}");
+    Some(())
 }
 
-/// Runs the client; returns its exit code and its transcript.
-fn run_client(negotiate: std::net::SocketAddr, user: &str) -> (Option<i32>, String) {
-    let mut command = Command::new("node");
-    command.current_dir(e2e_dir()).args([
-        "client.mjs",
-        "--url",
-        &format!("http://{negotiate}/api"),
-        "--user-id",
-        user,
-        "--timeout-ms",
-        "45000",
-    ]);
-    let mut client = Running::spawn("client", command);
-    let status = client.wait_timeout(CLIENT_TIMEOUT);
-    let code = match status {
-        Some(status) => status.code(),
-        None => panic!(
-            "the client did not exit within {CLIENT_TIMEOUT:?}\n{}",
-            client.transcript()
-        ),
-    };
-    (code, client.transcript())
+/// The runtime the emulators of this test process serve on.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime for the emulator")
+    })
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A token with `header` and `claims`, signed with `key`, by the `jsonwebtoken` crate.
+fn mint(header: &Header, claims: &Value, key: &str) -> String {
+    jsonwebtoken::encode(
+        header,
+        claims,
+        &EncodingKey::from_secret(key.as_bytes()).expect("an HMAC key"),
+    )
+    .unwrap()
+}
+
+/// The emulator, with [`TEST_ACCESS_KEY`] and the upstream, both serving until dropped.
+struct Service {
+    emulator: RunningEmulator,
+    /// `X-ASRS-User-Id` of each `echo` invocation the upstream answered.
+    echo_users: Arc<Mutex<Vec<String>>>,
+    _upstream: InProcess,
+}
+
+impl Service {
+    fn start() -> Self {
+        let echo_users = Arc::new(Mutex::new(Vec::new()));
+        let upstream = InProcess::axum(upstream_app(Arc::clone(&echo_users)));
+        let template = format!("http://{}/{{hub}}/{{event}}", upstream.addr);
+        let emulator = runtime()
+            .block_on(
+                Emulator::builder()
+                    .host("127.0.0.1")
+                    .port(0)
+                    .access_key(TEST_ACCESS_KEY)
+                    .upstream(UpstreamTemplate::new(template))
+                    .start(),
+            )
+            .expect("the emulator starts on a loopback port");
+        Self {
+            emulator,
+            echo_users,
+            _upstream: upstream,
+        }
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.emulator.local_addr()
+    }
+
+    /// A REST API call with a token for its URL, and a JSON body when `body` is given.
+    fn rest(&self, method: &str, path: &str, body: Option<Value>) -> HttpResponse {
+        let url = format!("http://{}{path}", self.addr());
+        let token = mint(
+            &Header::new(Algorithm::HS256),
+            &json!({ "aud": url, "exp": now() + 600 }),
+            TEST_ACCESS_KEY,
+        );
+        let request = Request::builder()
+            .method(method)
+            .uri(&url)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Full::from(body.map(|b| b.to_string()).unwrap_or_default()))
+            .expect("a valid request");
+        send(request)
+    }
+
+    /// [`Service::rest`], which must answer `status`.
+    fn rest_expect(&self, status: u16, method: &str, path: &str, body: Option<Value>) {
+        let response = self.rest(method, path, body);
+        assert_eq!(
+            response.status, status,
+            "{method} {path}: {}",
+            response.body
+        );
+    }
+}
+
+/// The upstream: answers an `echo` invocation with its first argument, in the caller's
+/// protocol, and records the user the emulator said made it; every other event gets `204`.
+fn upstream_app(echo_users: Arc<Mutex<Vec<String>>>) -> axum::Router {
+    axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
+        let echo_users = Arc::clone(&echo_users);
+        async move {
+            let binary = headers
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v == "application/x-msgpack");
+            let decoded = if binary {
+                protocol::decode_msgpack(&body)
+            } else {
+                protocol::decode_json(&body)
+            };
+            match decoded {
+                Ok(HubMessage::Invocation {
+                    invocation_id: Some(invocation_id),
+                    target,
+                    arguments,
+                    ..
+                }) if target == "echo" => {
+                    let user = headers
+                        .get("x-asrs-user-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("(none)");
+                    echo_users.lock().unwrap().push(user.to_owned());
+                    let completion = HubMessage::Completion {
+                        invocation_id,
+                        outcome: Outcome::Result(arguments.into_iter().next().unwrap_or_default()),
+                    };
+                    let bytes = if binary {
+                        protocol::encode_msgpack(&completion)
+                    } else {
+                        protocol::encode_json(&completion)
+                    };
+                    (StatusCode::OK, bytes).into_response()
+                }
+                _ => StatusCode::NO_CONTENT.into_response(),
+            }
+        }
+    })
 }
 
 /// Settings with `connection_string` as `AzureSignalRConnectionString`.
@@ -177,210 +302,352 @@ fn settings(connection_string: &str) -> BindingContext {
     )]))
 }
 
-/// Starts the stand-in and, with `serve`, an example pointed at it; runs the official client
-/// as [`USER`] and checks every step. Returns the stand-in and the example (for more runs);
-/// `None` when the test is skipped.
-fn connect_through(
-    test: &str,
+/// Starts the client as [`USER`] through the negotiate endpoint at `negotiate`.
+fn spawn_client(negotiate: SocketAddr, transport: &str, protocol: &str) -> Running {
+    let mut command = Command::new("node");
+    command.current_dir(e2e_dir()).args([
+        "emulator_client.mjs",
+        "--url",
+        &format!("http://{negotiate}/api"),
+        "--user-id",
+        USER,
+        "--transport",
+        transport,
+        "--protocol",
+        protocol,
+        "--timeout-ms",
+        CLIENT_TIMEOUT_MS,
+    ]);
+    Running::spawn(&format!("client {transport}/{protocol}"), command)
+}
+
+/// Waits for the client to exit; its exit code.
+fn exit_code(client: &mut Running) -> Option<i32> {
+    match client.wait_timeout(CLIENT_TIMEOUT) {
+        Some(status) => status.code(),
+        None => panic!(
+            "{}: did not exit within {CLIENT_TIMEOUT:?}\n{}",
+            client.name,
+            client.transcript()
+        ),
+    }
+}
+
+/// One run of the client through the example at `negotiate` over `transport` and `protocol`:
+/// both negotiates, the connection, the REST messages, the upstream invocation.
+fn exchange(
+    service: &Service,
     example: &str,
-    serve: impl FnOnce(BindingContext) -> InProcess,
-) -> Option<(Running, InProcess)> {
-    let node = node_or_skip(test)?;
-    npm_packages();
-    eprintln!("node {node}");
+    negotiate: SocketAddr,
+    transport: &str,
+    protocol: &str,
+) {
+    let mut client = spawn_client(negotiate, transport, protocol);
+    let what = format!("{example}, {transport}/{protocol}");
+    let connected = client.wait_for_line("`connected` line", CLIENT_TIMEOUT, |l| {
+        l.starts_with("connected ")
+    });
+    let connection_id = connected.split(' ').nth(1).expect("a connection id");
 
-    let (standin, standin_port) = start_standin(USER);
-    let server = serve(settings(&loopback_connection_string(standin_port)));
-    let addr = server.addr;
+    service.rest_expect(
+        200,
+        "PUT",
+        &format!("{HUB_PATH}/groups/g1/connections/{connection_id}"),
+        None,
+    );
+    // Sent first, so that either would reach the client before the messages it waits for,
+    // and fail it: only a connection of user `bob`, or in group `g2`, may receive them.
+    service.rest_expect(
+        202,
+        "POST",
+        &format!("{HUB_PATH}/users/bob"),
+        Some(json!({ "target": "user", "arguments": ["to bob"] })),
+    );
+    service.rest_expect(
+        202,
+        "POST",
+        &format!("{HUB_PATH}/groups/g2"),
+        Some(json!({ "target": "group", "arguments": [{ "group": "g2" }] })),
+    );
+    for (path, target, arguments) in [
+        (HUB_PATH.to_owned(), "broadcast", json!(["to everyone", 1])),
+        (
+            format!("{HUB_PATH}/users/{USER}"),
+            "user",
+            json!(["to alice"]),
+        ),
+        (
+            format!("{HUB_PATH}/groups/g1"),
+            "group",
+            json!([{ "group": "g1" }]),
+        ),
+    ] {
+        let body = json!({ "target": target, "arguments": arguments });
+        service.rest_expect(202, "POST", &path, Some(body));
+    }
 
-    let (code, client_transcript) = run_client(addr, USER);
-    let report = || format!("{client_transcript}{}", standin.transcript());
+    let code = exit_code(&mut client);
+    let transcript = client.transcript();
     assert_eq!(
         code,
         Some(0),
-        "{example}: the client did not connect (exit codes: see tests/e2e/client.mjs)\n{}",
-        report()
+        "{what}: the client failed (exit codes: see tests/e2e/emulator_client.mjs)\n{transcript}"
     );
-
-    let lines = standin.stdout_lines();
+    let lines = client.stdout_lines();
+    let expected_transport = match transport {
+        "websockets" => "WebSocketTransport",
+        "serversentevents" => "ServerSentEventsTransport",
+        _ => "LongPollingTransport",
+    };
     for step in [
-        "check request ok",
-        "check bearer ok",
-        "check signature ok",
-        "check header ok",
-        "check audience ok (http://127.0.0.1/client/?hub=chat)",
-        "check expiry ok",
-        "check asrs.s.uid ok",
-        "negotiate ok user=\"alice\"",
-        "transport connected LongPolling",
-        "handshake ok protocol=json",
-        "invocation whoami -> \"alice\"",
+        format!("http POST http://{negotiate}/api/negotiate?negotiateVersion=1 -> 200"),
+        format!(
+            "http POST http://{}/client/negotiate?hub=chat&negotiateVersion=1 -> 200 (bearer)",
+            service.addr()
+        ),
+        connected.clone(),
+        "received broadcast [\"to everyone\",1]".to_owned(),
+        "received user [\"to alice\"]".to_owned(),
+        "received group [{\"group\":\"g1\"}]".to_owned(),
+        "echo \"hello upstream\"".to_owned(),
+        "done".to_owned(),
     ] {
         assert!(
-            lines.iter().any(|l| l.starts_with(step)),
-            "{example}: the stand-in did not report `{step}`\n{}",
-            report()
+            lines.iter().any(|l| *l == step),
+            "{what}: the client did not print `{step}`\n{transcript}"
         );
     }
     assert!(
-        !lines.iter().any(|l| l.contains("FAIL")),
-        "{example}: the stand-in reported a failure\n{}",
-        report()
+        connected.ends_with(expected_transport),
+        "{what}: connected over {expected_transport}\n{transcript}"
     );
-    assert!(
-        client_transcript.contains(&format!(
-            "http POST http://{addr}/api/negotiate?negotiateVersion=1 -> 200"
-        )),
-        "{example}: the client's first negotiate went to the example\n{}",
-        report()
+    assert_eq!(
+        service
+            .echo_users
+            .lock()
+            .unwrap()
+            .last()
+            .map(String::as_str),
+        Some(USER),
+        "{what}: the upstream's echo came from the token's user\n{transcript}"
     );
-    assert!(
-        client_transcript.contains(&format!(
-            "http POST http://127.0.0.1:{standin_port}/client/negotiate?hub=chat&negotiateVersion=1 -> 200 (bearer)"
-        )),
-        "{example}: the client's second negotiate went to the stand-in with a bearer token\n{}",
-        report()
-    );
-    println!("{}", report());
-    Some((standin, server))
+    println!("{transcript}");
 }
 
 #[test]
-fn official_client_connects_through_the_negotiate_example() {
-    let Some((standin, server)) = connect_through(
-        "official_client_connects_through_the_negotiate_example",
-        "negotiate",
-        |context| InProcess::axum(negotiate::app().layer(Extension(context))),
-    ) else {
+fn official_client_connects_through_the_negotiate_example_over_each_transport_and_protocol() {
+    if client_ready(
+        "official_client_connects_through_the_negotiate_example_over_each_transport_and_protocol",
+    )
+    .is_none()
+    {
         return;
-    };
-
-    // The same set-up with a user the stand-in does not expect: the token carries `bob`, the
-    // stand-in refuses it, and the client says the second negotiate failed (exit 4). This shows
-    // the checks can fail.
-    let (code, client_transcript) = run_client(server.addr, "bob");
-    assert_eq!(
-        code,
-        Some(4),
-        "a token for another user must be refused\n{client_transcript}{}",
-        standin.transcript()
-    );
-    let lines = standin.stdout_lines();
-    assert!(
-        lines.iter().any(|l| l.starts_with("check asrs.s.uid FAIL")),
-        "the stand-in names the failed check\n{}",
-        standin.transcript()
-    );
+    }
+    let service = Service::start();
+    let context = settings(&service.emulator.connection_string());
+    let server = InProcess::axum(negotiate::app().layer(Extension(context)));
+    for (transport, protocol) in [
+        ("websockets", "json"),
+        ("websockets", "messagepack"),
+        ("serversentevents", "json"),
+        ("longpolling", "json"),
+        ("longpolling", "messagepack"),
+    ] {
+        exchange(&service, "negotiate", server.addr, transport, protocol);
+    }
 }
 
 #[test]
 fn official_client_connects_through_the_hyper_example() {
-    connect_through(
-        "official_client_connects_through_the_hyper_example",
-        "hyper",
-        |context| InProcess::start(move |listener| hyper_example::serve(listener, context)),
-    );
+    if client_ready("official_client_connects_through_the_hyper_example").is_none() {
+        return;
+    }
+    let service = Service::start();
+    let context = settings(&service.emulator.connection_string());
+    let server = InProcess::start(move |listener| hyper_example::serve(listener, context));
+    exchange(&service, "hyper", server.addr, "websockets", "json");
 }
 
 #[test]
 fn official_client_connects_through_the_azure_functions_handler() {
-    connect_through(
-        "official_client_connects_through_the_azure_functions_handler",
+    if client_ready("official_client_connects_through_the_azure_functions_handler").is_none() {
+        return;
+    }
+    let service = Service::start();
+    let context = settings(&service.emulator.connection_string());
+    let server = InProcess::axum(azure_functions_handler::app().layer(Extension(context)));
+    exchange(
+        &service,
         "azure_functions_handler",
-        |context| InProcess::axum(azure_functions_handler::app().layer(Extension(context))),
+        server.addr,
+        "websockets",
+        "json",
     );
 }
 
-/// The stand-in's verifier is not a rubber stamp: tokens that are wrong in one way each are
-/// refused, each for its own reason.
+/// The example configured with another access key than the emulator's: the first negotiate
+/// succeeds, the emulator refuses the token it minted, and the client says the second
+/// negotiate failed, with the emulator's reason.
 #[test]
-fn standin_refuses_bad_tokens() {
-    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
-
-    let test = "standin_refuses_bad_tokens";
-    if node_or_skip(test).is_none() {
+fn official_client_is_refused_when_the_example_has_another_access_key() {
+    if client_ready("official_client_is_refused_when_the_example_has_another_access_key").is_none()
+    {
         return;
     }
-    npm_packages();
-    let (standin, port) = start_standin(USER);
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let service = Service::start();
+    let port = service.addr().port();
+    let context = settings(&format!(
+        "Endpoint=http://127.0.0.1;Port={port};AccessKey=another-access-key-0123456789;Version=1.0;"
+    ));
+    let server = InProcess::axum(negotiate::app().layer(Extension(context)));
+    let mut client = spawn_client(server.addr, "websockets", "json");
+    let code = exit_code(&mut client);
+    let transcript = client.transcript();
+    assert_eq!(
+        code,
+        Some(4),
+        "the second negotiate must fail (exit 4)\n{transcript}"
+    );
+    let lines = client.stdout_lines();
+    let first = format!(
+        "http POST http://{}/api/negotiate?negotiateVersion=1 -> 200",
+        server.addr
+    );
+    let second = format!(
+        "http POST http://127.0.0.1:{port}/client/negotiate?hub=chat&negotiateVersion=1 -> 401 (bearer)"
+    );
+    for step in [first, second] {
+        assert!(
+            lines.iter().any(|l| *l == step),
+            "the client did not print `{step}`\n{transcript}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("FAIL: the second negotiate")
+                && l.contains("token rejected: signature:")),
+        "the client reports the emulator's reason\n{transcript}"
+    );
+    assert_eq!(
+        service.emulator.connection_count(),
+        0,
+        "no connection was made"
+    );
+}
 
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+/// The emulator's checks are not a rubber stamp: a good token is accepted, and tokens that are
+/// wrong in one way each are refused with 401, the body naming the check that failed.
+#[test]
+fn emulator_refuses_tokens_wrong_in_one_way_each() {
+    let service = Service::start();
+    let addr = service.addr();
+    let now = now();
     let good_aud = "http://127.0.0.1/client/?hub=chat";
-    let mint = |key: &str, aud: &str, uid: &str, exp: i64| {
-        let claims = serde_json::json!({ "asrs.s.uid": uid, "nbf": now - 10, "iat": now - 10, "exp": exp, "aud": aud });
-        encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &EncodingKey::from_secret(key.as_bytes()).expect("an HMAC key"),
-        )
-        .unwrap()
-    };
-    let negotiate = |token: &str| {
+    let claims = |aud: &str, nbf: i64, exp: i64| json!({ "asrs.s.uid": USER, "nbf": nbf, "iat": now - 10, "exp": exp, "aud": aud });
+    let hs256 = Header::new(Algorithm::HS256);
+    let good = claims(good_aud, now - 10, now + 3600);
+    let negotiate = |method: &str, token: Option<&str>| {
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = bearer
+            .iter()
+            .map(|b| ("Authorization", b.as_str()))
+            .collect();
         http(
             addr,
-            "POST",
+            method,
             "/client/negotiate?hub=chat&negotiateVersion=1",
-            &[("Authorization", &format!("Bearer {token}"))],
+            &headers,
         )
     };
 
-    let good = negotiate(&mint(TEST_ACCESS_KEY, good_aud, USER, now + 3600));
+    let accepted = negotiate("POST", Some(&mint(&hs256, &good, TEST_ACCESS_KEY)));
+    assert_eq!(accepted.status, 200, "a good token: {}", accepted.body);
+    let transports: Vec<_> = accepted.json()["availableTransports"]
+        .as_array()
+        .expect("availableTransports")
+        .iter()
+        .map(|t| t["transport"].as_str().unwrap_or_default().to_owned())
+        .collect();
     assert_eq!(
-        good.status,
-        200,
-        "a good token is accepted: {}\n{}",
-        good.body,
-        standin.transcript()
-    );
-    assert_eq!(
-        good.json()["availableTransports"][0]["transport"],
-        "LongPolling"
+        transports,
+        ["WebSockets", "ServerSentEvents", "LongPolling"]
     );
 
-    for (why, token, expected) in [
+    let mut untyped = Header::new(Algorithm::HS256);
+    untyped.typ = None;
+    let port_aud = format!("http://127.0.0.1:{}/client/?hub=chat", addr.port());
+    for (why, token, check) in [
         (
             "wrong key",
-            mint("another-key", good_aud, USER, now + 3600),
+            mint(&hs256, &good, "another-access-key-0123456789"),
             "signature",
         ),
         (
-            "audience with the port",
+            "the port in the audience",
             mint(
+                &hs256,
+                &claims(&port_aud, now - 10, now + 3600),
                 TEST_ACCESS_KEY,
-                &format!("http://127.0.0.1:{port}/client/?hub=chat"),
-                USER,
-                now + 3600,
             ),
             "audience",
         ),
         (
-            "other user",
-            mint(TEST_ACCESS_KEY, good_aud, "mallory", now + 3600),
-            "asrs.s.uid",
+            "another hub",
+            mint(
+                &hs256,
+                &claims("http://127.0.0.1/client/?hub=other", now - 10, now + 3600),
+                TEST_ACCESS_KEY,
+            ),
+            "audience",
         ),
         (
             "expired",
-            mint(TEST_ACCESS_KEY, good_aud, USER, now - 60),
+            mint(
+                &hs256,
+                &claims(good_aud, now - 7200, now - 60),
+                TEST_ACCESS_KEY,
+            ),
             "expiry",
         ),
+        (
+            "not valid yet",
+            mint(
+                &hs256,
+                &claims(good_aud, now + 600, now + 3600),
+                TEST_ACCESS_KEY,
+            ),
+            "not-before",
+        ),
+        (
+            "HS384",
+            mint(&Header::new(Algorithm::HS384), &good, TEST_ACCESS_KEY),
+            "algorithm",
+        ),
+        ("no typ", mint(&untyped, &good, TEST_ACCESS_KEY), "header"),
+        ("not a JWT", "not-a-jwt".to_owned(), "format"),
     ] {
-        let response = negotiate(&token);
+        let response = negotiate("POST", Some(&token));
         assert_eq!(response.status, 401, "{why}: {}", response.body);
         assert!(
-            response.body.contains(expected),
-            "{why}: the refusal names `{expected}`: {}",
+            response
+                .body
+                .starts_with(&format!("token rejected: {check}:")),
+            "{why}: the refusal names `{check}`: {}",
             response.body
         );
     }
-    let response = http(
-        addr,
-        "POST",
-        "/client/negotiate?hub=chat&negotiateVersion=1",
-        &[],
-    );
+    let response = negotiate("POST", None);
     assert_eq!(response.status, 401, "no token: {}", response.body);
+    assert!(
+        response.body.starts_with("token rejected: bearer:"),
+        "no token: {}",
+        response.body
+    );
+    let response = negotiate("GET", Some(&mint(&hs256, &good, TEST_ACCESS_KEY)));
+    assert_eq!(
+        response.status, 405,
+        "negotiate is a POST: {}",
+        response.body
+    );
 }
