@@ -413,7 +413,7 @@ fn exchange(
         "done".to_owned(),
     ] {
         assert!(
-            lines.iter().any(|l| *l == step),
+            lines.contains(&step),
             "{what}: the client did not print `{step}`\n{transcript}"
         );
     }
@@ -518,7 +518,7 @@ fn official_client_is_refused_when_the_example_has_another_access_key() {
     );
     for step in [first, second] {
         assert!(
-            lines.iter().any(|l| *l == step),
+            lines.contains(&step),
             "the client did not print `{step}`\n{transcript}"
         );
     }
