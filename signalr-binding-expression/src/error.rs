@@ -96,9 +96,9 @@ pub enum TemplateErrorKind {
         expression: String,
     },
 
-    /// The part before the `.` is not `headers` or `query`.
+    /// The part before the `.` is not `headers`, `query`, `id_token` or `principal`.
     #[error(
-        "unknown source `{source_name}` in `{expression}`: {}Supported: `{{headers.NAME}}`, `{{query.NAME}}`",
+        "unknown source `{source_name}` in `{expression}`: {}Supported: `{{headers.NAME}}`, `{{query.NAME}}`, `{{id_token.CLAIM}}`, `{{principal.FIELD}}`",
         suggestion.map(|s| format!("did you mean `{s}`? ")).unwrap_or_default()
     )]
     UnknownSource {
@@ -110,13 +110,14 @@ pub enum TemplateErrorKind {
         suggestion: Option<&'static str>,
     },
 
-    /// A known source with no `.NAME` after it, such as `{headers}`.
+    /// A known source with no `.NAME` after it, such as `{headers}` or `{principal.claims}`.
     #[error(
         "`{expression}` does not say which {what} to read: write `{{{source_name}.NAME}}`",
         what = source_what(source_name)
     )]
     MissingName {
-        /// The source, canonical spelling (`headers` or `query`).
+        /// The source, canonical spelling (`headers`, `query`, `id_token`, `principal` or
+        /// `principal.claims`).
         source_name: &'static str,
         /// The whole expression, with its delimiters, as written.
         expression: String,
@@ -128,10 +129,23 @@ pub enum TemplateErrorKind {
         what = source_what(source_name)
     )]
     EmptyName {
-        /// The source, canonical spelling (`headers` or `query`).
+        /// The source, canonical spelling (`headers`, `query`, `id_token`, `principal` or
+        /// `principal.claims`).
         source_name: &'static str,
         /// The whole expression, with its delimiters, as written.
         expression: String,
+    },
+
+    /// `{principal.FIELD}` names no field of the client principal.
+    #[error(
+        "`{field}` is not a field of the client principal: {}Supported: `{{principal.userId}}`, `{{principal.userDetails}}`, `{{principal.identityProvider}}`, `{{principal.claims.TYPE}}`",
+        suggestion.map(|s| format!("did you mean `{s}`? ")).unwrap_or_default()
+    )]
+    UnknownPrincipalField {
+        /// The field as written.
+        field: String,
+        /// The closest supported field, when one is close enough to be a likely typo.
+        suggestion: Option<&'static str>,
     },
 
     /// The name in `{headers.NAME}` is not a valid HTTP header name.
@@ -146,17 +160,21 @@ pub enum TemplateErrorKind {
         character: Option<char>,
     },
 
-    /// A value starting with `%` has no closing `%`, such as `%NAME`.
-    #[error(
-        "app-setting reference `{text}` has no closing `%`: write `{text}%` (a `%NAME%` reference is the whole value)"
-    )]
+    /// A `%` with no closing `%` after it, such as `%NAME` or `100%`. Azure: "The '%' at
+    /// position N does not have a closing '%'"; there is no escape for `%`.
+    #[error("{}", unclosed_setting_message(text, *position))]
     UnclosedSetting {
         /// The text from the opening `%` to the end.
         text: String,
+        /// The byte offset of the `%` in the value.
+        position: usize,
     },
 
-    /// `%%`: an app-setting reference without a name.
-    #[error("`%%` names no app setting: write `%NAME%`")]
+    /// `%%`: an app-setting reference without a name. Azure reads it as a setting with an empty
+    /// name, which never resolves; `%%` is not an escape.
+    #[error(
+        "`%%` names no app setting (`%%` is not an escape for `%`): write `%NAME%`, and put a value containing `%` in an app setting"
+    )]
     EmptySetting,
 
     /// The name in `%NAME%` holds a character no setting name has (whitespace, a control
@@ -171,32 +189,6 @@ pub enum TemplateErrorKind {
         /// The offending character.
         character: char,
     },
-
-    /// Text after a `%NAME%` reference, such as `%A%b`: a setting reference is the whole value.
-    #[error(
-        "`%{setting}%` must be the whole value, but text follows it: remove the text after the closing `%`, or put the whole value in the setting"
-    )]
-    TextAfterSetting {
-        /// The setting name.
-        setting: String,
-    },
-
-    /// A `%NAME%` reference after other text, such as `a%B%`: a setting reference is the whole
-    /// value.
-    #[error(
-        "`%{setting}%` must be the whole value, not part of a longer text: write `%{setting}%` alone, or put the whole value in the setting"
-    )]
-    SettingInText {
-        /// The setting name.
-        setting: String,
-    },
-
-    /// A lone `%` in literal text. Azure reads every `%...%` pair as an app-setting reference and
-    /// has no escape for `%`, so a literal `%` is rejected rather than given a second meaning.
-    #[error(
-        "`%` is only allowed in a whole-value app-setting reference `%NAME%`: Azure reads `%...%` as a setting reference and has no escape for `%`; put a value containing `%` in an app setting and write `%NAME%`"
-    )]
-    PercentInText,
 }
 
 fn closer(open: char) -> char {
@@ -209,8 +201,23 @@ fn closer(open: char) -> char {
 fn source_what(source_name: &str) -> &'static str {
     match source_name {
         "headers" => "header",
-        _ => "query key",
+        "query" => "query key",
+        "principal" => "principal field",
+        _ => "claim type",
     }
+}
+
+fn unclosed_setting_message(text: &str, position: usize) -> String {
+    let fix = if text.len() > 1 {
+        format!("write `{text}%` to read the app setting `{}`", &text[1..])
+    } else {
+        "write `%NAME%` to read an app setting".to_owned()
+    };
+    format!(
+        "the `%` at byte {position} has no closing `%` (Azure: \"The '%' at position {position} \
+         does not have a closing '%'\"): {fix}; there is no escape for `%`, so put a value \
+         containing `%` in an app setting"
+    )
 }
 
 fn invalid_character_message(character: char, expression: &str) -> String {
@@ -218,7 +225,7 @@ fn invalid_character_message(character: char, expression: &str) -> String {
     let advice = if character.is_whitespace() {
         "remove the whitespace; names in expressions are written without spaces"
     } else if character == '%' {
-        "an app-setting reference `%NAME%` must be the whole value and cannot appear inside an expression"
+        "an app-setting reference `%NAME%` cannot appear inside an expression; write it outside the braces"
     } else if character.is_control() {
         "remove the control character"
     } else {

@@ -20,8 +20,11 @@
 //! | `text` | literal text, used as it is (any Unicode) |
 //! | `{headers.NAME}` or `<headers.NAME>` | the request header `NAME` ([`Part::Header`], stored lower-case) |
 //! | `{query.NAME}` or `<query.NAME>` | the query-string key `NAME` ([`Part::Query`], stored as written) |
+//! | `{id_token.CLAIM}` | the string claim `CLAIM` of the binding's id token ([`Part::IdTokenClaim`]), which the binding must verify |
+//! | `{principal.userId}`, `{principal.userDetails}`, `{principal.identityProvider}` | a field of the App Service / Static Web Apps client principal, the `x-ms-client-principal` header ([`Part::Principal`]) |
+//! | `{principal.claims.TYPE}` | the claims of type `TYPE` in that principal ([`Part::PrincipalClaim`]) |
 //! | `{{` `}}` `<<` `>>` | a literal `{` `}` `<` `>` |
-//! | `%NAME%` as the whole value | the app setting `NAME` ([`Template::Setting`]) |
+//! | `%NAME%` | the app setting `NAME`, as the whole value ([`Template::Setting`]) or anywhere in it ([`Part::Setting`]: `%PREFIX%-chat`) |
 //!
 //! Rules, with where they follow the Azure WebJobs template parser (`BindingTemplateParser`,
 //! `BindingTemplateToken`, `NameResolverExtensions`) and where they deliberately differ:
@@ -32,17 +35,22 @@
 //! - **Expressions** run from the opener to the first matching closer and do not nest. Nothing
 //!   is trimmed: whitespace inside an expression is an error, as Azure's identifier check makes
 //!   it. Whitespace in literal text is kept.
-//! - **Sources** (`headers`, `query`) match ASCII-case-insensitively, like Azure's
-//!   case-insensitive binding data: `{Headers.X}` is `{headers.x}`. An unknown source is an error
-//!   that suggests the closest supported one.
+//! - **Sources** (`headers`, `query`, `id_token`, `principal`) match ASCII-case-insensitively,
+//!   like Azure's case-insensitive binding data: `{Headers.X}` is `{headers.x}`. An unknown
+//!   source is an error that suggests the closest supported one. `id_token` and `principal` are
+//!   this binding's own: Azure's binding has no expression for them.
 //! - **Names** are everything after the first `.`, so `{query.user.id}` reads the key `user.id`
 //!   (in Azure further dots are member access, which cannot succeed on a string). A header name
 //!   must be a valid HTTP header name and is stored lower-case (headers match case-insensitively);
-//!   a query key is stored as written (keys match case-sensitively).
-//! - **`%`.** Azure resolves every `%...%` pair in a property before parsing the template and has
-//!   no escape for `%`. This binding takes a setting reference only as the whole value, so
-//!   `%NAME%` must be the entire value; `%NAME` (unclosed), `%%`, `%A%b`, `a%B%` and a lone `%` in
-//!   literal text are all errors. A value containing a literal `%` belongs in an app setting.
+//!   a query key and a claim type are stored as written (they match case-sensitively). Principal
+//!   fields match ASCII-case-insensitively, like sources.
+//! - **`%`.** As in Azure (`NameResolverExtensions.ResolveWholeString`), every `%NAME%` in a
+//!   value is an app-setting reference, wherever it is: each `%` opens a reference that the next
+//!   `%` closes. There is no escape: an unclosed `%` (`%NAME`, `100%`) is an error, as in Azure
+//!   ("The '%' at position N does not have a closing '%'"), and `%%` names no setting (Azure
+//!   resolves it as the empty name, which fails). A `%` inside an expression is an error. A
+//!   setting's value is used as literal text; unlike Azure, it is not read as a template. A value
+//!   containing a literal `%` belongs in an app setting.
 //!
 //! Every error is a [`TemplateError`] whose [`span`](TemplateError::span) is the byte range of
 //! the bad piece in the source, and whose message says what to write instead.
@@ -60,6 +68,9 @@
 //! let hub = Template::parse("%HUB_NAME%")?;
 //! assert_eq!(hub, Template::setting("HUB_NAME"));
 //!
+//! let hub = Template::parse("%PREFIX%_chat")?;
+//! assert_eq!(hub.parts(), [Part::Setting("PREFIX".into()), Part::Literal("_chat".into())]);
+//!
 //! let literal = Template::parse("chat")?;
 //! assert_eq!(literal.as_literal(), Some("chat"));
 //! validate_hub_name(literal.as_literal().unwrap())?;
@@ -70,7 +81,7 @@
 //! assert_eq!(
 //!     err.to_string(),
 //!     "unknown source `querys` in `{querys.id}`: did you mean `query`? \
-//!      Supported: `{headers.NAME}`, `{query.NAME}`"
+//!      Supported: `{headers.NAME}`, `{query.NAME}`, `{id_token.CLAIM}`, `{principal.FIELD}`"
 //! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -104,6 +115,52 @@ pub enum Part {
     Header(Cow<'static, str>),
     /// `{query.NAME}`: NAME stored as written (query keys match case-sensitively).
     Query(Cow<'static, str>),
+    /// `%NAME%` inside a longer value (`"%PREFIX%-chat"`): the app setting NAME's value, used as
+    /// literal text. A value that is only `%NAME%` is a [`Template::Setting`].
+    Setting(Cow<'static, str>),
+    /// `{id_token.CLAIM}`: the string claim CLAIM of the binding's id token (stored as written;
+    /// claim types match case-sensitively). Read only from a verified token, unless the
+    /// binding explicitly opts out.
+    IdTokenClaim(Cow<'static, str>),
+    /// `{principal.userId}`, `{principal.userDetails}`, `{principal.identityProvider}`: a field
+    /// of the client principal that App Service and Static Web Apps send in the
+    /// `x-ms-client-principal` header.
+    Principal(PrincipalField),
+    /// `{principal.claims.TYPE}`: the claims of type TYPE (stored as written) in the
+    /// `x-ms-client-principal` header's `claims` list.
+    PrincipalClaim(Cow<'static, str>),
+}
+
+/// A field of the client principal in the `x-ms-client-principal` header, read by
+/// `{principal.FIELD}`.
+///
+/// Static Web Apps send `identityProvider`, `userId`, `userDetails` and `userRoles`; App Service
+/// sends `auth_typ`, `name_typ`, `role_typ` and `claims`. Each field here is a string of the
+/// Static Web Apps shape; see the variants for what they read in the App Service shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrincipalField {
+    /// `userId`: the user's id at the identity provider. The App Service shape has none.
+    UserId,
+    /// `userDetails`: the user's name or e-mail address; in the App Service shape, the claim
+    /// whose type is `name_typ`.
+    UserDetails,
+    /// `identityProvider`: `aad`, `github`, ...; in the App Service shape, `auth_typ`.
+    IdentityProvider,
+}
+
+impl PrincipalField {
+    /// Every field, in the order the docs list them.
+    pub const ALL: [PrincipalField; 3] = [Self::UserId, Self::UserDetails, Self::IdentityProvider];
+
+    /// The field's name as the Static Web Apps principal spells it: `userId`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::UserId => "userId",
+            Self::UserDetails => "userDetails",
+            Self::IdentityProvider => "identityProvider",
+        }
+    }
 }
 
 /// A binding property's value.

@@ -9,21 +9,27 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::error::{TemplateError, TemplateErrorKind};
-use crate::{Part, Template};
+use crate::{Part, PrincipalField, Template};
 
 /// The sources an expression can read, in canonical (lower-case) spelling.
 const HEADERS: &str = "headers";
 const QUERY: &str = "query";
-const SOURCES: [&str; 2] = [HEADERS, QUERY];
+const ID_TOKEN: &str = "id_token";
+const PRINCIPAL: &str = "principal";
+const SOURCES: [&str; 4] = [HEADERS, QUERY, ID_TOKEN, PRINCIPAL];
+
+/// The source name of `{principal.claims.TYPE}` in messages.
+const PRINCIPAL_CLAIMS: &str = "principal.claims";
 
 /// Parses `source` into a template. See the crate docs for the language.
 pub(crate) fn parse(source: &str) -> Result<Template, TemplateError> {
-    // Azure resolves `%...%` pairs anywhere in a string (WebJobs `NameResolverExtensions
-    // .ResolveWholeString`). This binding takes a setting reference only as the whole value, so
-    // a value that starts with `%` is a setting reference or an error, and a `%` anywhere else
-    // is an error (see `percent_in_text`).
-    if source.starts_with('%') {
-        return parse_setting(source);
+    // A value that is one `%NAME%` and nothing else is a whole-value setting reference.
+    if source.len() > 2
+        && source.starts_with('%')
+        && source[1..].find('%') == Some(source.len() - 2)
+    {
+        let name = setting_name(source, 0, source.len() - 1)?;
+        return Ok(Template::Setting(Cow::Owned(name.to_owned())));
     }
 
     let bytes = source.as_bytes();
@@ -56,7 +62,24 @@ pub(crate) fn parse(source: &str) -> Result<Template, TemplateError> {
                     at..at + 1,
                 ));
             }
-            b'%' => return Err(percent_in_text(source, at)),
+            b'%' => {
+                // Azure resolves every `%NAME%` of a value, wherever it is (WebJobs
+                // `NameResolverExtensions.ResolveWholeString`): each `%` opens a reference that
+                // the next `%` closes, and there is no escape for `%`.
+                let Some(close) = source[at + 1..].find('%').map(|i| at + 1 + i) else {
+                    return Err(TemplateError::new(
+                        TemplateErrorKind::UnclosedSetting {
+                            text: source[at..].to_owned(),
+                            position: at,
+                        },
+                        at..source.len(),
+                    ));
+                };
+                let name = setting_name(source, at, close)?;
+                flush(&mut literal, &mut parts);
+                parts.push(Part::Setting(Cow::Owned(name.to_owned())));
+                at = close + 1;
+            }
             _ => {
                 // Copy the run of ordinary text up to the next special byte. Special bytes are
                 // ASCII, so the cut is on a char boundary.
@@ -77,6 +100,32 @@ fn flush(literal: &mut String, parts: &mut Vec<Part>) {
     if !literal.is_empty() {
         parts.push(Part::Literal(Cow::Owned(std::mem::take(literal))));
     }
+}
+
+/// The name of the setting reference whose `%`s are at `open` and `close`.
+fn setting_name(source: &str, open: usize, close: usize) -> Result<&str, TemplateError> {
+    if close == open + 1 {
+        // Azure reads `%%` as a setting with an empty name, which never resolves.
+        return Err(TemplateError::new(
+            TemplateErrorKind::EmptySetting,
+            open..close + 1,
+        ));
+    }
+    let name = &source[open + 1..close];
+    if let Some((i, character)) = name
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || c.is_control() || matches!(c, '{' | '}' | '<' | '>'))
+    {
+        let at = open + 1 + i;
+        return Err(TemplateError::new(
+            TemplateErrorKind::InvalidSettingName {
+                name: name.to_owned(),
+                character,
+            },
+            at..at + character.len_utf8(),
+        ));
+    }
+    Ok(name)
 }
 
 /// Finds the closer of the expression opened at `open_at`. Like Azure, an expression runs to the
@@ -158,31 +207,11 @@ fn parse_expression(source: &str, span: Range<usize>) -> Result<Part, TemplateEr
         ));
     };
 
-    let name = match name {
-        None => {
-            return Err(TemplateError::new(
-                TemplateErrorKind::MissingName {
-                    source_name: canonical,
-                    expression: expression.to_owned(),
-                },
-                span,
-            ));
-        }
-        Some("") => {
-            return Err(TemplateError::new(
-                TemplateErrorKind::EmptyName {
-                    source_name: canonical,
-                    expression: expression.to_owned(),
-                },
-                span,
-            ));
-        }
-        Some(name) => name,
-    };
+    let name = required_name(canonical, name, expression, &span)?;
     let name_start = body_start + source_name.len() + 1;
 
-    if canonical == HEADERS {
-        match http::HeaderName::from_bytes(name.as_bytes()) {
+    match canonical {
+        HEADERS => match http::HeaderName::from_bytes(name.as_bytes()) {
             // `HeaderName` stores standard and custom names lower-cased; header names match
             // case-insensitively (Azure WebJobs `HttpTriggerAttributeBindingProvider`), so this is the canonical form.
             Ok(header) => Ok(Part::Header(Cow::Owned(header.as_str().to_owned()))),
@@ -196,74 +225,81 @@ fn parse_expression(source: &str, span: Range<usize>) -> Result<Part, TemplateEr
                 },
                 name_start..name_start + name.len(),
             )),
-        }
-    } else {
-        // Query keys match case-sensitively, as in Azure WebJobs: stored as written.
-        Ok(Part::Query(Cow::Owned(name.to_owned())))
+        },
+        // Query keys match case-sensitively, as in Azure WebJobs: stored as written. Claim
+        // types match case-sensitively, as `claim_type_list` does.
+        QUERY => Ok(Part::Query(Cow::Owned(name.to_owned()))),
+        ID_TOKEN => Ok(Part::IdTokenClaim(Cow::Owned(name.to_owned()))),
+        _ => principal(name, expression, &span, name_start),
+    }
+}
+
+/// The name after the source's `.`, which must be there and not be empty.
+fn required_name<'s>(
+    source_name: &'static str,
+    name: Option<&'s str>,
+    expression: &str,
+    span: &Range<usize>,
+) -> Result<&'s str, TemplateError> {
+    match name {
+        None => Err(TemplateError::new(
+            TemplateErrorKind::MissingName {
+                source_name,
+                expression: expression.to_owned(),
+            },
+            span.clone(),
+        )),
+        Some("") => Err(TemplateError::new(
+            TemplateErrorKind::EmptyName {
+                source_name,
+                expression: expression.to_owned(),
+            },
+            span.clone(),
+        )),
+        Some(name) => Ok(name),
+    }
+}
+
+/// `{principal.FIELD}` or `{principal.claims.TYPE}`: fields match ASCII-case-insensitively,
+/// like sources; claim types are stored as written.
+fn principal(
+    name: &str,
+    expression: &str,
+    span: &Range<usize>,
+    name_start: usize,
+) -> Result<Part, TemplateError> {
+    let (field, claim_type) = match name.split_once('.') {
+        Some((field, claim_type)) => (field, Some(claim_type)),
+        None => (name, None),
+    };
+    if field.eq_ignore_ascii_case("claims") {
+        let claim_type = required_name(PRINCIPAL_CLAIMS, claim_type, expression, span)?;
+        return Ok(Part::PrincipalClaim(Cow::Owned(claim_type.to_owned())));
+    }
+    match PrincipalField::ALL
+        .into_iter()
+        .find(|known| known.name().eq_ignore_ascii_case(name))
+    {
+        Some(known) => Ok(Part::Principal(known)),
+        None => Err(TemplateError::new(
+            TemplateErrorKind::UnknownPrincipalField {
+                field: name.to_owned(),
+                suggestion: crate::closest(
+                    name,
+                    PrincipalField::ALL
+                        .iter()
+                        .map(|known| known.name())
+                        .chain(["claims"]),
+                ),
+            },
+            name_start..name_start + name.len(),
+        )),
     }
 }
 
 /// The supported source closest to `written`, if it looks like a typo of one.
 fn suggest_source(written: &str) -> Option<&'static str> {
     crate::closest(written, SOURCES.iter().copied())
-}
-
-/// Parses a value that starts with `%`.
-fn parse_setting(source: &str) -> Result<Template, TemplateError> {
-    let Some(close) = source[1..].find('%').map(|i| i + 1) else {
-        // Azure: "The '%' at position N does not have a closing '%'".
-        return Err(TemplateError::new(
-            TemplateErrorKind::UnclosedSetting {
-                text: source.to_owned(),
-            },
-            0..source.len(),
-        ));
-    };
-    if close == 1 {
-        return Err(TemplateError::new(TemplateErrorKind::EmptySetting, 0..2));
-    }
-    let name = &source[1..close];
-    if let Some((i, character)) = name
-        .char_indices()
-        .find(|&(_, c)| c.is_whitespace() || c.is_control() || matches!(c, '{' | '}' | '<' | '>'))
-    {
-        let at = 1 + i;
-        return Err(TemplateError::new(
-            TemplateErrorKind::InvalidSettingName {
-                name: name.to_owned(),
-                character,
-            },
-            at..at + character.len_utf8(),
-        ));
-    }
-    if close + 1 < source.len() {
-        // Azure would resolve the setting and keep the text; this binding's properties take a
-        // setting only as the whole value.
-        return Err(TemplateError::new(
-            TemplateErrorKind::TextAfterSetting {
-                setting: name.to_owned(),
-            },
-            close + 1..source.len(),
-        ));
-    }
-    Ok(Template::Setting(Cow::Owned(name.to_owned())))
-}
-
-/// The error for a `%` at `at` in literal text (the value does not start with `%`).
-fn percent_in_text(source: &str, at: usize) -> TemplateError {
-    match source[at + 1..].find('%') {
-        // `a%B%`: Azure would splice the setting into the text.
-        Some(i) if i > 0 => {
-            let close = at + 1 + i;
-            TemplateError::new(
-                TemplateErrorKind::SettingInText {
-                    setting: source[at + 1..close].to_owned(),
-                },
-                at..close + 1,
-            )
-        }
-        _ => TemplateError::new(TemplateErrorKind::PercentInText, at..at + 1),
-    }
 }
 
 #[cfg(test)]
@@ -280,6 +316,15 @@ mod tests {
     }
     fn query(name: &str) -> Part {
         Part::Query(Cow::Owned(name.to_owned()))
+    }
+    fn setting(name: &str) -> Part {
+        Part::Setting(Cow::Owned(name.to_owned()))
+    }
+    fn claim(name: &str) -> Part {
+        Part::IdTokenClaim(Cow::Owned(name.to_owned()))
+    }
+    fn principal_claim(name: &str) -> Part {
+        Part::PrincipalClaim(Cow::Owned(name.to_owned()))
     }
     fn parts(source: &str) -> Vec<Part> {
         match Template::parse(source) {
@@ -417,13 +462,20 @@ mod tests {
         assert_eq!(
             kind,
             TemplateErrorKind::UnclosedSetting {
-                text: "%NAME".into()
+                text: "%NAME".into(),
+                position: 0
             }
         );
         assert_eq!(at, "%NAME");
         assert_eq!(err("%").span(), 0..1);
         assert!(err("%NAME").to_string().contains("write `%NAME%`"));
         assert!(err("%A").to_string().contains("write `%A%`"));
+        // Azure's words: "The '%' at position N does not have a closing '%'".
+        assert!(
+            err("ab%c")
+                .to_string()
+                .contains("The '%' at position 2 does not have a closing '%'")
+        );
     }
 
     #[test]
@@ -432,45 +484,48 @@ mod tests {
         assert_eq!(kind, TemplateErrorKind::EmptySetting);
         assert_eq!(at, "%%");
         assert_eq!(piece("%%x").1, "%%");
+        // `%%` is no escape, in text either (Azure resolves an empty name, which fails).
+        assert_eq!(piece("a%%b"), (TemplateErrorKind::EmptySetting, "%%"));
     }
 
     #[test]
-    fn text_after_setting() {
-        let (kind, at) = piece("%A%b");
+    fn settings_anywhere_in_a_value() {
+        assert_eq!(parts("%A%b"), [setting("A"), lit("b")]);
+        assert_eq!(parts("a%B%"), [lit("a"), setting("B")]);
+        assert_eq!(parts("%PREFIX%-chat"), [setting("PREFIX"), lit("-chat")]);
+        assert_eq!(parts("ü%B%c"), [lit("ü"), setting("B"), lit("c")]);
+        assert_eq!(parts("%A%%B%"), [setting("A"), setting("B")]);
         assert_eq!(
-            kind,
-            TemplateErrorKind::TextAfterSetting {
-                setting: "A".into()
-            }
+            parts("{headers.x}-%TENANT%"),
+            [header("x"), lit("-"), setting("TENANT")]
         );
-        assert_eq!(at, "b");
-        assert_eq!(piece("%A%{headers.x}").1, "{headers.x}");
-        assert_eq!(piece("%A%%B%").1, "%B%");
-        assert!(err("%A%b").to_string().contains("must be the whole value"));
-    }
-
-    #[test]
-    fn setting_in_text() {
-        let (kind, at) = piece("a%B%");
         assert_eq!(
-            kind,
-            TemplateErrorKind::SettingInText {
-                setting: "B".into()
-            }
+            parts("start%name1%...%name2%end"),
+            [
+                lit("start"),
+                setting("name1"),
+                lit("..."),
+                setting("name2"),
+                lit("end")
+            ]
         );
-        assert_eq!(at, "%B%");
-        assert_eq!(piece("ü%B%c").1, "%B%");
-        assert_eq!(piece("{headers.x}%B%").1, "%B%");
+        // A whole value stays a whole-value reference.
+        assert_eq!(Template::parse("%A%"), Ok(Template::setting("A")));
     }
 
     #[test]
-    fn lone_percent_in_text() {
+    fn a_lone_percent_in_text_is_unclosed() {
         let (kind, at) = piece("100%");
-        assert_eq!(kind, TemplateErrorKind::PercentInText);
+        assert_eq!(
+            kind,
+            TemplateErrorKind::UnclosedSetting {
+                text: "%".into(),
+                position: 3
+            }
+        );
         assert_eq!(at, "%");
         assert_eq!(err("100%").offset(), 3);
-        assert_eq!(piece("a%%b").0, TemplateErrorKind::PercentInText);
-        assert_eq!(err("a%%b").offset(), 1);
+        assert_eq!(piece("%A%b%c").1, "%c");
         assert!(err("50%").to_string().contains("app setting"));
     }
 
@@ -574,7 +629,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "unknown source `header` in `{header.x}`: did you mean `headers`? \
-             Supported: `{headers.NAME}`, `{query.NAME}`"
+             Supported: `{headers.NAME}`, `{query.NAME}`, `{id_token.CLAIM}`, `{principal.FIELD}`"
         );
         assert_eq!(&"{header.x}"[e.span()], "header");
         for (source, suggestion) in [
@@ -583,6 +638,9 @@ mod tests {
             ("<Header.x>", Some("headers")),
             ("{HEADER.x}", Some("headers")),
             ("{hedaers.x}", Some("headers")),
+            ("{idtoken.sub}", Some("id_token")),
+            ("{id-token.sub}", Some("id_token")),
+            ("{principle.userId}", Some("principal")),
             ("{body.x}", None),
             ("{sys.randguid}", None),
         ] {
@@ -664,6 +722,105 @@ mod tests {
     }
 
     #[test]
+    fn id_token_claims() {
+        assert_eq!(parts("{id_token.sub}"), [claim("sub")]);
+        assert_eq!(parts("<ID_TOKEN.oid>"), [claim("oid")]);
+        // Claim types are stored as written, dots and all.
+        assert_eq!(
+            parts("u-{id_token.http://schemas.xmlsoap.org/claims/name}"),
+            [lit("u-"), claim("http://schemas.xmlsoap.org/claims/name")]
+        );
+        assert_ne!(parts("{id_token.Sub}"), parts("{id_token.sub}"));
+        assert!(Template::parse("{id_token.sub}").unwrap().reads_id_token());
+        assert!(!Template::parse("{query.sub}").unwrap().reads_id_token());
+        let (kind, at) = piece("{id_token}");
+        assert!(matches!(
+            kind,
+            TemplateErrorKind::MissingName {
+                source_name: "id_token",
+                ..
+            }
+        ));
+        assert_eq!(at, "{id_token}");
+        assert!(
+            err("{id_token.}")
+                .to_string()
+                .contains("empty claim type name: write `{id_token.NAME}`")
+        );
+    }
+
+    #[test]
+    fn principal_fields_and_claims() {
+        use crate::PrincipalField;
+        assert_eq!(
+            parts("{principal.userId}"),
+            [Part::Principal(PrincipalField::UserId)]
+        );
+        assert_eq!(
+            parts("<Principal.USERID>"),
+            [Part::Principal(PrincipalField::UserId)]
+        );
+        assert_eq!(
+            parts("{principal.userDetails}"),
+            [Part::Principal(PrincipalField::UserDetails)]
+        );
+        assert_eq!(
+            parts("{principal.identityProvider}"),
+            [Part::Principal(PrincipalField::IdentityProvider)]
+        );
+        assert_eq!(
+            parts(
+                "{principal.claims.http://schemas.microsoft.com/identity/claims/objectidentifier}"
+            ),
+            [principal_claim(
+                "http://schemas.microsoft.com/identity/claims/objectidentifier"
+            )]
+        );
+        assert_eq!(parts("{principal.Claims.Name}"), [principal_claim("Name")]);
+        assert!(
+            Template::parse("{principal.userId}")
+                .unwrap()
+                .reads_principal()
+        );
+
+        let (kind, at) = piece("{principal.user}");
+        assert_eq!(
+            kind,
+            TemplateErrorKind::UnknownPrincipalField {
+                field: "user".into(),
+                suggestion: Some("userId")
+            }
+        );
+        assert_eq!(at, "user");
+        assert!(
+            err("{principal.userRoles}")
+                .to_string()
+                .contains("Supported: `{principal.userId}`")
+        );
+        assert!(matches!(
+            piece("{principal.claims}").0,
+            TemplateErrorKind::MissingName {
+                source_name: "principal.claims",
+                ..
+            }
+        ));
+        assert!(matches!(
+            piece("{principal.claims.}").0,
+            TemplateErrorKind::EmptyName {
+                source_name: "principal.claims",
+                ..
+            }
+        ));
+        assert!(matches!(
+            piece("{principal}").0,
+            TemplateErrorKind::MissingName {
+                source_name: "principal",
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn all_token_characters_are_valid_header_names() {
         assert_eq!(
             parts("{headers.!#$&'*+-.^_`|~09aZ}"),
@@ -687,10 +844,11 @@ mod tests {
             "{headers.:}",
             "%A",
             "%%",
-            "%A%b",
-            "a%B%",
             "1%",
             "%A B%",
+            "{principal.user}",
+            "{principal.claims}",
+            "{id_token.}",
         ] {
             let message = err(source).to_string();
             assert!(

@@ -79,11 +79,40 @@ impl Template {
         crate::parser::parse(source)
     }
 
-    /// Whether resolving the template reads the request (it has a header or query part).
+    /// Whether resolving the template reads the request: it has a header, query or principal
+    /// part. An id-token claim is read from the id token, which its own template reads.
     pub fn reads_request(&self) -> bool {
+        self.parts().iter().any(|part| {
+            matches!(
+                part,
+                Part::Header(_) | Part::Query(_) | Part::Principal(_) | Part::PrincipalClaim(_)
+            )
+        })
+    }
+
+    /// Whether the template reads a claim of the id token (`{id_token.CLAIM}`).
+    pub fn reads_id_token(&self) -> bool {
         self.parts()
             .iter()
-            .any(|part| matches!(part, Part::Header(_) | Part::Query(_)))
+            .any(|part| matches!(part, Part::IdTokenClaim(_)))
+    }
+
+    /// Whether the template reads the client principal (`{principal.FIELD}`,
+    /// `{principal.claims.TYPE}`).
+    pub fn reads_principal(&self) -> bool {
+        self.parts()
+            .iter()
+            .any(|part| matches!(part, Part::Principal(_) | Part::PrincipalClaim(_)))
+    }
+
+    /// Whether the template reads an app setting: it is a whole-value `%NAME%`, or has an
+    /// embedded one.
+    pub fn reads_settings(&self) -> bool {
+        matches!(self, Template::Setting(_))
+            || self
+                .parts()
+                .iter()
+                .any(|part| matches!(part, Part::Setting(_)))
     }
 
     /// The text, when the template is literal text only: `Some("")` for no parts, the text of a
@@ -118,7 +147,8 @@ impl FromStr for Template {
     }
 }
 
-/// The canonical source form: `{headers.NAME}`, `{query.NAME}`, `%NAME%`, with `{ } < >` in
+/// The canonical source form: `{headers.NAME}`, `{query.NAME}`, `{id_token.CLAIM}`,
+/// `{principal.FIELD}`, `{principal.claims.TYPE}`, `%NAME%`, with `{ } < >` in
 /// literal text doubled. For every template that [`Template::parse`] returns,
 /// `Template::parse(&t.to_string()) == Ok(t)`. A hand-built template that `parse` could not
 /// produce (a `%` in literal text, an invalid header name) prints as written and may not
@@ -148,6 +178,10 @@ impl fmt::Display for Part {
             }
             Part::Header(name) => write!(f, "{{headers.{name}}}"),
             Part::Query(name) => write!(f, "{{query.{name}}}"),
+            Part::Setting(name) => write!(f, "%{name}%"),
+            Part::IdTokenClaim(claim) => write!(f, "{{id_token.{claim}}}"),
+            Part::Principal(field) => write!(f, "{{principal.{}}}", field.name()),
+            Part::PrincipalClaim(claim_type) => write!(f, "{{principal.claims.{claim_type}}}"),
         }
     }
 }
@@ -240,6 +274,11 @@ mod tests {
             ("%HUB%", "%HUB%"),
             ("a{{b}}<<c>>", "a{{b}}<<c>>"),
             ("ü{query.a.b}🎉", "ü{query.a.b}🎉"),
+            ("%A%-b", "%A%-b"),
+            ("x%A%%B%", "x%A%%B%"),
+            ("<ID_TOKEN.sub>", "{id_token.sub}"),
+            ("{principal.USERID}", "{principal.userId}"),
+            ("{Principal.Claims.T}", "{principal.claims.T}"),
         ] {
             let t = Template::parse(source).unwrap();
             assert_eq!(t.to_string(), shown, "{source:?}");
@@ -265,6 +304,13 @@ mod tests {
             Just("{headers.x-a}".to_owned()),
             Just("<query.Key>".to_owned()),
             Just("%NAME%".to_owned()),
+            Just("%%".to_owned()),
+            Just("{id_token.sub}".to_owned()),
+            Just("id_token".to_owned()),
+            Just("principal".to_owned()),
+            Just("{principal.userId}".to_owned()),
+            Just("<Principal.claims.x>".to_owned()),
+            Just("claims".to_owned()),
             "[a-zA-Z0-9_:-]{1,4}",
             "\\PC{1,3}",
             any::<char>().prop_map(String::from),
@@ -298,6 +344,10 @@ mod tests {
             "[^%]{1,6}".prop_map(|s| Part::Literal(s.into())),
             "[a-z0-9!#$&'*+.^_`|~-]{1,8}".prop_map(|s| Part::Header(s.into())),
             "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Part::Query(s.into())),
+            "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Part::Setting(s.into())),
+            "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Part::IdTokenClaim(s.into())),
+            "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Part::PrincipalClaim(s.into())),
+            proptest::sample::select(&crate::PrincipalField::ALL[..]).prop_map(Part::Principal),
         ]
     }
 
@@ -314,7 +364,11 @@ mod tests {
                         (_, part) => merged.push(part),
                     }
                 }
-                Template::Parts(merged.into())
+                // A lone setting reference is the whole-value form.
+                match merged.as_slice() {
+                    [Part::Setting(name)] => Template::Setting(name.clone()),
+                    _ => Template::Parts(merged.into()),
+                }
             }),
             "[^%{}<>\\s\\p{Cc}]{1,8}".prop_map(|s| Template::Setting(s.into())),
         ]

@@ -1,21 +1,23 @@
 //! The binding: properties as templates, resolved per request into connection info.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, UNIX_EPOCH};
 
 use http::HeaderName;
+use serde_json::{Map, Value};
 use signalr_binding_expression::{Part, Template, validate_hub_name};
 
 use crate::builder::ConnectionInfoBindingBuilder;
 use crate::claims;
-#[cfg(feature = "verify")]
 use crate::claims::CopiedClaims;
 use crate::connection_info::SignalRConnectionInfo;
 use crate::connection_string::{ConnectionString, ConnectionStringError, Credential};
 use crate::error::BindingError;
 use crate::memo::{Memo, Memoized};
+use crate::principal::Principal;
 use crate::request::{self, BindingRequest};
 use crate::settings::{Clock, EnvSettings, Settings, SystemClock};
 use crate::token::{self, MAX_ACCESS_TOKEN_LEN, SigningKey};
@@ -71,6 +73,12 @@ pub struct Properties {
     pub id_token: Option<Template>,
     pub claim_types: Cow<'static, [Cow<'static, str>]>,
     pub lifetime: Duration,
+    /// `{id_token.CLAIM}` may read an id token this binding does not verify: the application
+    /// says it is verified before the request reaches the binding.
+    pub id_token_verified_elsewhere: bool,
+    /// Adds the claims that ask the service to close the connection when the verified id
+    /// token expires (`asrs.s.coae`, `asrs.s.aeo`).
+    pub close_on_auth_expiry: bool,
 }
 
 /// A connection string made ready to sign with: parsed, key prepared, URLs built.
@@ -83,6 +91,9 @@ struct Prepared {
     audience_prefix: String,
     /// The URL and audience for a literal hub name.
     literal_hub: Option<(String, String)>,
+    /// The URL and audience for a hub name made of settings and text, once per distinct value
+    /// of its settings.
+    settings_hub: Memo<(String, String)>,
 }
 
 impl Prepared {
@@ -106,6 +117,7 @@ impl Prepared {
             url_prefix,
             audience_prefix,
             literal_hub,
+            settings_hub: Memo::new(),
         })
     }
 }
@@ -179,9 +191,22 @@ impl ConnectionInfoBinding {
         self.properties.claim_types.iter().map(|t| &**t)
     }
 
-    /// How long minted tokens are valid.
+    /// How long minted tokens are valid. With a verified id token, a token never outlives the
+    /// id token: its `exp` is the sooner of now plus this lifetime and the id token's `exp`.
     pub fn lifetime(&self) -> Duration {
         self.properties.lifetime
+    }
+
+    /// Whether `{id_token.CLAIM}` may read an id token this binding does not verify (the
+    /// application said the token is verified before the request reaches the binding).
+    pub fn id_token_verified_elsewhere(&self) -> bool {
+        self.properties.id_token_verified_elsewhere
+    }
+
+    /// Whether minted tokens ask the service to close the connection when the verified id
+    /// token expires (claims `asrs.s.coae` and `asrs.s.aeo`).
+    pub fn close_on_auth_expiry(&self) -> bool {
+        self.properties.close_on_auth_expiry
     }
 
     /// Whether resolving reads the request (a template has a header or query expression).
@@ -237,50 +262,80 @@ impl ConnectionInfoBinding {
             });
         };
 
-        let (url, hub_audience);
+        let now = clock
+            .now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let principal = OnceCell::new();
+        let sources = Sources {
+            request,
+            settings,
+            header_names: self.header_names(),
+            principal: &principal,
+            id_token_claims: None,
+        };
+        let reads_claims = self.reads_id_token_claims();
+        let claim_types = self.properties.claim_types.iter().map(|t| &**t);
+        // With verification, the token is checked even when no claim is copied. It is read
+        // first, since the other templates may read its claims.
+        let id_token = match &self.properties.id_token {
+            Some(template)
+                if self.verifies() || !self.properties.claim_types.is_empty() || reads_claims =>
+            {
+                Some(render(template, sources)?)
+            }
+            _ => None,
+        };
+        // The id token's claims as an object: verified, or (`{id_token.CLAIM}` with
+        // `id_token_verified_elsewhere`) only decoded. `None` when claims are copied straight
+        // from the token's text.
+        let mut id_claims: Option<Map<String, Value>> = None;
+        // The verified id token's `exp`: the access token does not outlive it.
+        let mut id_token_exp: Option<u64> = None;
+        if let Some(id_token) = &id_token {
+            #[cfg(feature = "verify")]
+            if let Some(verification) = &self.verification {
+                let claims =
+                    verification::verify(verification, &self.verifier, settings, id_token, now)?;
+                id_token_exp = claims.get("exp").and_then(claims::numeric_date);
+                id_claims = Some(claims);
+            }
+            if id_claims.is_none() && reads_claims {
+                id_claims = Some(claims::payload_object(id_token)?);
+            }
+        }
+        let sources = Sources {
+            id_token_claims: id_claims.as_ref(),
+            ..sources
+        };
+
+        let (url, hub_audience, settings_hub);
         let audience = match &prepared.literal_hub {
             Some((literal_url, literal_audience)) => {
                 url = literal_url.clone();
                 literal_audience.as_str()
             }
+            None if !self.properties.hub_name.reads_request()
+                && !self.properties.hub_name.reads_id_token() =>
+            {
+                // Made of settings and text: checked and its URL built once per distinct value
+                // of the settings.
+                settings_hub = self.settings_hub(&prepared, sources)?;
+                url = settings_hub.0.clone();
+                settings_hub.1.as_str()
+            }
             None => {
-                let hub = render(
-                    &self.properties.hub_name,
-                    request,
-                    settings,
-                    self.header_names(),
-                )?;
-                validate_hub_name(&hub).map_err(|reason| BindingError::InvalidHubName {
-                    hub: hub.to_string(),
-                    reason,
-                })?;
-                let hub = hub.to_ascii_lowercase();
-                url = format!("{}{hub}", prepared.url_prefix);
-                hub_audience = format!("{}{hub}", prepared.audience_prefix);
+                let hub = render(&self.properties.hub_name, sources)?;
+                let (hub_url, audience) = hub_urls(&prepared, &hub)?;
+                url = hub_url;
+                hub_audience = audience;
                 hub_audience.as_str()
             }
         };
 
         let user_id = match &self.properties.user_id {
-            Some(template) => Some(check_user_id(render(
-                template,
-                request,
-                settings,
-                self.header_names(),
-            )?)?),
+            Some(template) => Some(check_user_id(render(template, sources)?)?),
             None => None,
-        };
-        let now = clock
-            .now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs());
-        let claim_types = self.properties.claim_types.iter().map(|t| &**t);
-        // With verification, the token is checked even when no claim is copied.
-        let id_token = match &self.properties.id_token {
-            Some(template) if self.verifies() || !self.properties.claim_types.is_empty() => {
-                Some(render(template, request, settings, self.header_names())?)
-            }
-            _ => None,
         };
         // Claims are copied straight into the access token's payload; a payload decoded from
         // the id token is at most three quarters of its length.
@@ -289,18 +344,18 @@ impl ConnectionInfoBinding {
             user_id.as_deref(),
             id_token.as_ref().map_or(0, |t| t.len() * 3 / 4),
         );
-        if let Some(id_token) = &id_token {
-            #[cfg(feature = "verify")]
-            if let Some(verification) = &self.verification {
-                let claims =
-                    verification::verify(verification, &self.verifier, settings, id_token, now)?;
-                CopiedClaims::from_payload(claims, claim_types)?
-                    .write_members(payload.copied_claims());
-            } else {
-                claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?;
+        if let Some(exp) = id_token_exp {
+            payload.expire_by(exp);
+            if self.properties.close_on_auth_expiry {
+                payload.close_on_auth_expiry(exp);
             }
-            #[cfg(not(feature = "verify"))]
-            claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?;
+        }
+        if let Some(id_token) = &id_token {
+            match &id_claims {
+                Some(claims) => CopiedClaims::from_payload(claims, claim_types)?
+                    .write_members(payload.copied_claims()),
+                None => claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?,
+            }
         }
         let access_token = payload.sign(key, now, self.properties.lifetime.as_secs());
         if access_token.len() > MAX_ACCESS_TOKEN_LEN {
@@ -338,6 +393,31 @@ impl ConnectionInfoBinding {
         })
     }
 
+    /// Whether a template other than `id_token` reads a claim of the id token.
+    fn reads_id_token_claims(&self) -> bool {
+        [
+            Some(&self.properties.hub_name),
+            self.properties.user_id.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(Template::reads_id_token)
+    }
+
+    /// The URL and audience of a hub name made of settings and text, made once per distinct
+    /// value of its settings.
+    fn settings_hub(
+        &self,
+        prepared: &Prepared,
+        sources: Sources<'_>,
+    ) -> Result<Arc<Memoized<(String, String)>>, BindingError> {
+        let template = &self.properties.hub_name;
+        let key = settings_key(template, sources.settings)?;
+        prepared.settings_hub.get_or_prepare(&key, |key| {
+            hub_urls(prepared, &render_from_key(template, key))
+        })
+    }
+
     /// Whether the id token is verified.
     fn verifies(&self) -> bool {
         #[cfg(feature = "verify")]
@@ -359,14 +439,42 @@ impl ConnectionInfoBinding {
     }
 }
 
-/// Renders `template` from the request and settings; `header_names` are its header names,
-/// made ready to look up.
-fn render<'a>(
-    template: &'a Template,
+/// What templates are rendered from for one request.
+#[derive(Clone, Copy)]
+struct Sources<'a> {
     request: Option<&'a dyn BindingRequest>,
     settings: &'a dyn Settings,
-    header_names: &[HeaderName],
-) -> Result<Cow<'a, str>, BindingError> {
+    /// The header names the templates read, made ready to look up.
+    header_names: &'a [HeaderName],
+    /// The client principal, decoded on first use.
+    principal: &'a OnceCell<Result<Principal, BindingError>>,
+    /// The id token's claims, once read (verified unless the binding says it is verified
+    /// elsewhere).
+    id_token_claims: Option<&'a Map<String, Value>>,
+}
+
+/// Renders `template` from the request, the settings and the id token's claims.
+fn render<'a>(template: &'a Template, sources: Sources<'a>) -> Result<Cow<'a, str>, BindingError> {
+    let Sources {
+        request,
+        settings,
+        header_names,
+        ..
+    } = sources;
+    let setting = |name: &str| {
+        settings
+            .get(name)
+            .ok_or_else(|| BindingError::UnresolvedSetting {
+                name: name.to_owned(),
+            })
+    };
+    let principal = || -> Result<&'a Principal, BindingError> {
+        sources
+            .principal
+            .get_or_init(|| Principal::from_request(request))
+            .as_ref()
+            .map_err(Clone::clone)
+    };
     let part = |part: &'a Part| -> Result<Cow<'a, str>, BindingError> {
         match part {
             Part::Literal(text) => Ok(Cow::Borrowed(&**text)),
@@ -385,16 +493,20 @@ fn render<'a>(
                     key: key.to_string(),
                 }),
             },
+            Part::Setting(name) => setting(name),
+            Part::IdTokenClaim(claim) => match sources.id_token_claims {
+                Some(claims) => Ok(Cow::Borrowed(claims::string_claim(claims, claim)?)),
+                None => Err(claims::IdTokenError::MissingClaim {
+                    claim: claim.to_string(),
+                }
+                .into()),
+            },
+            Part::Principal(field) => Ok(principal()?.field(*field)?),
+            Part::PrincipalClaim(claim_type) => Ok(principal()?.claim(claim_type)?),
         }
     };
     match template {
-        Template::Setting(name) => {
-            settings
-                .get(name)
-                .ok_or_else(|| BindingError::UnresolvedSetting {
-                    name: name.to_string(),
-                })
-        }
+        Template::Setting(name) => setting(name),
         Template::Parts(parts) => match &**parts {
             [] => Ok(Cow::Borrowed("")),
             [only] => part(only),
@@ -407,6 +519,94 @@ fn render<'a>(
                 .map(Cow::Owned),
         },
     }
+}
+
+/// The memo key of a template made of settings and text: the value of its one setting, or
+/// the values of its settings, each written `LENGTH:VALUE` so that the key reads back
+/// unambiguously ([`render_from_key`]).
+fn settings_key<'s>(
+    template: &Template,
+    settings: &'s dyn Settings,
+) -> Result<Cow<'s, str>, BindingError> {
+    let get = |name: &str| {
+        settings
+            .get(name)
+            .ok_or_else(|| BindingError::UnresolvedSetting {
+                name: name.to_owned(),
+            })
+    };
+    let mut names = match template {
+        Template::Setting(name) => return get(name),
+        Template::Parts(parts) => parts.iter().filter_map(|part| match part {
+            Part::Setting(name) => Some(&**name),
+            _ => None,
+        }),
+    };
+    let Some(first) = names.next() else {
+        return Ok(Cow::Borrowed(""));
+    };
+    let first = get(first)?;
+    let Some(second) = names.next() else {
+        return Ok(first);
+    };
+    let mut key = String::new();
+    let mut push = |value: &str| {
+        key.push_str(itoa::Buffer::new().format(value.len()));
+        key.push(':');
+        key.push_str(value);
+    };
+    push(&first);
+    push(&get(second)?);
+    for name in names {
+        push(&get(name)?);
+    }
+    Ok(Cow::Owned(key))
+}
+
+/// The text of a template made of settings and text, from its [`settings_key`].
+fn render_from_key(template: &Template, key: &str) -> String {
+    let parts = template.parts();
+    let settings = parts
+        .iter()
+        .filter(|part| matches!(part, Part::Setting(_)))
+        .count();
+    if settings <= 1 {
+        // A whole-value `%NAME%` has no parts: its text is the key.
+        if parts.is_empty() {
+            return key.to_owned();
+        }
+    }
+    let mut rest = key;
+    let mut text = String::new();
+    for part in parts {
+        match part {
+            Part::Setting(_) if settings == 1 => text.push_str(key),
+            Part::Setting(_) => {
+                let (length, after) = rest.split_once(':').unwrap_or(("0", rest));
+                let length = length.parse().unwrap_or(0).min(after.len());
+                text.push_str(&after[..length]);
+                rest = &after[length..];
+            }
+            // The template reads neither the request nor the id token (see `resolve_with`).
+            Part::Literal(literal) => text.push_str(literal),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The client URL and the audience for the resolved hub name `hub`, once it passes the
+/// hub-name rule.
+fn hub_urls(prepared: &Prepared, hub: &str) -> Result<(String, String), BindingError> {
+    validate_hub_name(hub).map_err(|reason| BindingError::InvalidHubName {
+        hub: hub.to_owned(),
+        reason,
+    })?;
+    let hub = hub.to_ascii_lowercase();
+    Ok((
+        format!("{}{hub}", prepared.url_prefix),
+        format!("{}{hub}", prepared.audience_prefix),
+    ))
 }
 
 /// Rejects user ids the service could not carry safely.
@@ -462,7 +662,15 @@ impl fmt::Debug for ConnectionInfoBinding {
                     .map(|t| &**t)
                     .collect::<Vec<_>>(),
             )
-            .field("lifetime", &self.properties.lifetime);
+            .field("lifetime", &self.properties.lifetime)
+            .field(
+                "id_token_verified_elsewhere",
+                &self.properties.id_token_verified_elsewhere,
+            )
+            .field(
+                "close_on_auth_expiry",
+                &self.properties.close_on_auth_expiry,
+            );
         #[cfg(feature = "verify")]
         debug.field("verification", &self.verification);
         debug.finish()
@@ -518,6 +726,8 @@ mod tests {
             id_token: None,
             claim_types: Cow::Borrowed(&[]),
             lifetime: DEFAULT_TOKEN_LIFETIME,
+            id_token_verified_elsewhere: false,
+            close_on_auth_expiry: false,
         });
         let settings = HashMap::from([("CS".to_owned(), CS.to_owned())]);
         let request = http::Request::get("/?u=ann").body(()).unwrap();

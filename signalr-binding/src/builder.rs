@@ -33,6 +33,8 @@ pub struct ConnectionInfoBindingBuilder {
     id_token: Option<String>,
     claim_types: Vec<String>,
     lifetime: Duration,
+    id_token_verified_elsewhere: bool,
+    close_on_auth_expiry: bool,
     #[cfg(feature = "verify")]
     verification: Option<IdTokenVerification>,
 }
@@ -47,6 +49,8 @@ impl ConnectionInfoBindingBuilder {
             id_token: None,
             claim_types: Vec::new(),
             lifetime: DEFAULT_TOKEN_LIFETIME,
+            id_token_verified_elsewhere: false,
+            close_on_auth_expiry: false,
             #[cfg(feature = "verify")]
             verification: None,
         }
@@ -59,7 +63,9 @@ impl ConnectionInfoBindingBuilder {
         self
     }
 
-    /// The user id template, e.g. `{headers.x-ms-client-principal-id}`.
+    /// The user id template, e.g. `{headers.x-ms-client-principal-id}`, `{id_token.sub}` (a
+    /// claim of the verified id token) or `{principal.userId}` (the App Service / Static Web
+    /// Apps client principal).
     pub fn user_id(mut self, template: impl Into<String>) -> Self {
         self.user_id = Some(template.into());
         self
@@ -104,6 +110,26 @@ impl ConnectionInfoBindingBuilder {
         self
     }
 
+    /// Lets `{id_token.CLAIM}` read an id token that this binding does **not** verify, because
+    /// something before it (a gateway, your own middleware) already has. Without it, a
+    /// template reading a claim of an unverified id token is a
+    /// [`ConfigError::UnverifiedIdTokenClaims`]: a token that is only read is written by whoever
+    /// sends the request, so its claims would let a client choose its own user id.
+    pub fn id_token_verified_elsewhere(mut self) -> Self {
+        self.id_token_verified_elsewhere = true;
+        self
+    }
+
+    /// Asks the service to close a connection when the login ends: the access token carries
+    /// `asrs.s.coae` (`"true"`) and `asrs.s.aeo` (the verified id token's `exp`, Unix seconds),
+    /// the claims the Azure SignalR service SDK writes for
+    /// `CloseOnAuthenticationExpiration`. Needs a verified id token
+    /// ([`verify_id_token`](Self::verify_id_token)).
+    pub fn close_on_auth_expiry(mut self) -> Self {
+        self.close_on_auth_expiry = true;
+        self
+    }
+
     /// Parses and checks the properties.
     pub fn build(self) -> Result<ConnectionInfoBinding, ConfigError> {
         let parse = |property: &'static str, source: &str| {
@@ -138,8 +164,33 @@ impl ConnectionInfoBindingBuilder {
                 return Err(ConfigError::InvalidVerification { reason });
             }
         }
+        let reads_claims = [&hub_name]
+            .into_iter()
+            .chain(&user_id)
+            .any(Template::reads_id_token);
+        if id_token.as_ref().is_some_and(Template::reads_id_token) {
+            return Err(ConfigError::IdTokenClaimsWithoutIdToken {
+                property: "idToken",
+            });
+        }
+        for (property, template) in [("hubName", Some(&hub_name)), ("userId", user_id.as_ref())] {
+            if !template.is_some_and(Template::reads_id_token) {
+                continue;
+            }
+            if id_token.is_none() {
+                return Err(ConfigError::IdTokenClaimsWithoutIdToken { property });
+            }
+            if !verifies && !self.id_token_verified_elsewhere {
+                return Err(ConfigError::UnverifiedIdTokenClaims { property });
+            }
+        }
+        if self.close_on_auth_expiry && !verifies {
+            return Err(ConfigError::CloseOnAuthExpiryWithoutVerification);
+        }
         match (&id_token, self.claim_types.is_empty()) {
-            (Some(_), true) if !verifies => return Err(ConfigError::IdTokenWithoutClaimTypes),
+            (Some(_), true) if !verifies && !reads_claims => {
+                return Err(ConfigError::IdTokenWithoutClaimTypes);
+            }
             (None, false) => return Err(ConfigError::ClaimTypesWithoutIdToken),
             _ => {}
         }
@@ -156,6 +207,8 @@ impl ConnectionInfoBindingBuilder {
             id_token,
             claim_types: self.claim_types.into_iter().map(Cow::Owned).collect(),
             lifetime: self.lifetime,
+            id_token_verified_elsewhere: self.id_token_verified_elsewhere,
+            close_on_auth_expiry: self.close_on_auth_expiry,
         };
         #[cfg(feature = "verify")]
         if let Some(verification) = self.verification {

@@ -53,6 +53,18 @@ pub enum IdTokenError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A `{id_token.CLAIM}` expression reads a claim the id token does not have.
+    #[error("the id token has no `{claim}` claim")]
+    MissingClaim {
+        /// The claim type.
+        claim: String,
+    },
+    /// A `{id_token.CLAIM}` expression reads a claim that is not a string.
+    #[error("the id token's `{claim}` claim is not a string")]
+    ClaimNotString {
+        /// The claim type.
+        claim: String,
+    },
     /// More claims would be copied than [`MAX_COPIED_CLAIMS`].
     #[error("the id token would copy {count} claims, more than the {MAX_COPIED_CLAIMS} accepted")]
     TooManyClaims {
@@ -73,6 +85,8 @@ impl IdTokenError {
             Self::TooLarge { .. } => "id_token_too_large",
             Self::Malformed { .. } => "malformed_id_token",
             Self::TooManyClaims { .. } => "too_many_claims",
+            Self::MissingClaim { .. } => "missing_id_token_claim",
+            Self::ClaimNotString { .. } => "id_token_claim_not_string",
         }
     }
 }
@@ -108,7 +122,7 @@ pub(crate) fn copy_from_id_token<'t>(
         Err(_) if repeated => {
             // A claim asked for is written twice: as `serde_json` does, the last one counts.
             out.truncate(start);
-            let claims = CopiedClaims::from_payload(parse_payload(&json)?, claim_types)?;
+            let claims = CopiedClaims::from_payload(&parse_payload(&json)?, claim_types)?;
             claims.write_members(out);
             Ok(())
         }
@@ -129,7 +143,7 @@ impl CopiedClaims {
     /// Keeps the claims of an already decoded (e.g. verified) payload whose type is in
     /// `claim_types`, by the rules [`copy_from_id_token`] applies.
     pub(crate) fn from_payload<'t>(
-        payload: Map<String, Value>,
+        payload: &Map<String, Value>,
         claim_types: impl Iterator<Item = &'t str> + Clone,
     ) -> Result<Self, IdTokenError> {
         let mut members = Vec::new();
@@ -595,6 +609,33 @@ impl<'t> Segments<'t> {
         }
         Ok(segments)
     }
+}
+
+/// The string claim `claim` of a decoded id-token payload, for `{id_token.CLAIM}`.
+pub(crate) fn string_claim<'c>(
+    claims: &'c Map<String, Value>,
+    claim: &str,
+) -> Result<&'c str, IdTokenError> {
+    match claims.get(claim) {
+        Some(Value::String(value)) => Ok(value),
+        Some(_) => Err(IdTokenError::ClaimNotString {
+            claim: claim.to_owned(),
+        }),
+        None => Err(IdTokenError::MissingClaim {
+            claim: claim.to_owned(),
+        }),
+    }
+}
+
+/// A NumericDate claim (`exp`): non-negative seconds since the Unix epoch, fractions dropped.
+pub(crate) fn numeric_date(value: &Value) -> Option<u64> {
+    let number = value.as_number()?;
+    if let Some(seconds) = number.as_u64() {
+        return Some(seconds);
+    }
+    let seconds = number.as_f64()?;
+    // `as` saturates; negative and non-finite values are refused.
+    (seconds.is_finite() && seconds >= 0.0).then_some(seconds as u64)
 }
 
 /// The payload of compact JWT `id_token` as a JSON object, read by `serde_json`.

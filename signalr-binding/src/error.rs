@@ -10,6 +10,7 @@ use signalr_binding_expression::{HubNameError, SettingNameError, TemplateError};
 
 use crate::claims::IdTokenError;
 use crate::connection_string::ConnectionStringError;
+use crate::principal::PrincipalError;
 #[cfg(feature = "verify")]
 use crate::verification::{IdTokenRejection, VerificationError};
 
@@ -94,6 +95,10 @@ pub enum BindingError {
     /// The id token could not be read.
     #[error(transparent)]
     InvalidIdToken(#[from] IdTokenError),
+    /// The `x-ms-client-principal` header could not give what a `{principal.*}` expression
+    /// reads: malformed, or without the field or claim.
+    #[error(transparent)]
+    InvalidPrincipal(#[from] PrincipalError),
     /// The id token failed verification (signature, expiry, issuer, audience, algorithm, key
     /// id): a 401.
     #[cfg(feature = "verify")]
@@ -160,6 +165,7 @@ impl BindingError {
             | Self::InvalidUserId { .. }
             | Self::TokenTooLong { .. } => StatusCode::BAD_REQUEST,
             Self::InvalidIdToken(error) => error.status(),
+            Self::InvalidPrincipal(error) => error.status(),
             #[cfg(feature = "verify")]
             Self::IdTokenRejected(rejection) => rejection.status(),
             #[cfg(feature = "verify")]
@@ -187,6 +193,7 @@ impl BindingError {
             Self::InvalidHubName { .. } => "invalid_hub_name",
             Self::InvalidUserId { .. } => "invalid_user_id",
             Self::InvalidIdToken(error) => error.code(),
+            Self::InvalidPrincipal(error) => error.code(),
             #[cfg(feature = "verify")]
             Self::IdTokenRejected(rejection) => rejection.code(),
             #[cfg(feature = "verify")]
@@ -240,6 +247,11 @@ impl BindingError {
             Self::MissingVerificationKey { .. } => {
                 "set it to the key (HMAC secret, PEM public key or JWKS document) the id tokens \
                  are verified with"
+                    .into()
+            }
+            Self::InvalidPrincipal(_) => {
+                "send the request through App Service authentication or Static Web Apps, which \
+                 set `x-ms-client-principal` after signing the user in"
                     .into()
             }
             Self::InvalidHubName { .. } | Self::InvalidUserId { .. } | Self::InvalidIdToken(_) => {
@@ -354,6 +366,32 @@ pub enum ConfigError {
     #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
     #[error("id-token verification is configured but property `idToken` is not set")]
     VerificationWithoutIdToken,
+    /// A template reads a claim of the id token (`{id_token.CLAIM}`) but the token is not
+    /// verified, so whoever sends the request would choose the value.
+    #[error(
+        "property `{property}` reads a claim of the id token (`{{id_token.CLAIM}}`), but the id \
+         token is not verified, so whoever sends the request would choose its value"
+    )]
+    UnverifiedIdTokenClaims {
+        /// The property, e.g. `userId`.
+        property: &'static str,
+    },
+    /// A template reads a claim of the id token but there is no `idToken` to read it from, or
+    /// `idToken` reads its own claims.
+    #[error(
+        "property `{property}` reads a claim of the id token (`{{id_token.CLAIM}}`), but {}",
+        if *property == "idToken" { "the id token cannot be read from its own claims" } else { "property `idToken` is not set" }
+    )]
+    IdTokenClaimsWithoutIdToken {
+        /// The property, e.g. `userId`.
+        property: &'static str,
+    },
+    /// `close_on_auth_expiry` is set, but no verified id token says when the login expires.
+    #[error(
+        "close-on-auth-expiry is set, but there is no verified id token whose `exp` says when the \
+         login expires"
+    )]
+    CloseOnAuthExpiryWithoutVerification,
     /// The token lifetime is zero.
     #[error("the token lifetime must be at least one second")]
     ZeroLifetime,
@@ -388,6 +426,20 @@ impl ConfigError {
             #[cfg(feature = "verify")]
             Self::VerificationWithoutIdToken => {
                 Some("set `idToken` to the token to verify, e.g. \"{headers.authorization}\"")
+            }
+            Self::UnverifiedIdTokenClaims { .. } => Some(
+                "verify the id token: `verify_id_token(IdTokenVerification::jwks(\"ID_TOKEN_JWKS\"))` \
+                 on the builder, or a key argument such as `id_token_jwks_setting` on the \
+                 attribute (feature `verify`); if a front end verifies it before the request \
+                 arrives, say so with `id_token_verified_elsewhere()` \
+                 (`id_token_verified_elsewhere = true` on the attribute)",
+            ),
+            Self::IdTokenClaimsWithoutIdToken { .. } => Some(
+                "set `idToken` to the verified token, e.g. \"{headers.authorization}\", and read \
+                 its claims in the other properties",
+            ),
+            Self::CloseOnAuthExpiryWithoutVerification => {
+                Some("verify the id token (`verify_id_token`), or drop close-on-auth-expiry")
             }
             _ => None,
         }

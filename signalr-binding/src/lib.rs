@@ -146,6 +146,7 @@ mod error;
 mod function_json;
 mod json;
 mod memo;
+mod principal;
 mod request;
 mod response;
 mod settings;
@@ -167,15 +168,18 @@ pub use connection_string::{
 };
 pub use error::{BindingError, ConfigError};
 pub use function_json::{BINDING_TYPE, FunctionJsonBinding};
+pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};
 pub use request::BindingRequest;
 pub use response::FromBindingError;
 pub use settings::{BindingContext, Clock, EnvSettings, FixedClock, Settings, SystemClock};
 pub use signalr_binding_expression::{
-    DEFAULT_CONNECTION_STRING_SETTING, HubNameError, JwtAlgorithm, Part, SettingNameError,
-    Template, TemplateError, UnknownAlgorithm,
+    DEFAULT_CONNECTION_STRING_SETTING, HubNameError, JwtAlgorithm, Part, PrincipalField,
+    SettingNameError, Template, TemplateError, UnknownAlgorithm,
 };
 pub use signalr_binding_macros::signalr_connection_info;
-pub use token::{MAX_ACCESS_TOKEN_LEN, USER_ID_CLAIM};
+pub use token::{
+    AUTH_EXPIRES_ON_CLAIM, CLOSE_ON_AUTH_EXPIRY_CLAIM, MAX_ACCESS_TOKEN_LEN, USER_ID_CLAIM,
+};
 #[cfg(feature = "verify")]
 #[cfg_attr(docsrs, doc(cfg(feature = "verify")))]
 pub use verification::{DEFAULT_LEEWAY, IdTokenRejection, IdTokenVerification, VerificationKey};

@@ -11,6 +11,8 @@
 //!     id_token: None,
 //!     claim_types: __private::Cow::Borrowed(&[__private::Cow::Borrowed("name")]),
 //!     lifetime: __private::DEFAULT_TOKEN_LIFETIME, // or __private::Duration::from_secs(N)
+//!     id_token_verified_elsewhere: false,            // `id_token_verified_elsewhere = true`
+//!     close_on_auth_expiry: false,                   // `close_on_auth_expiry = true`
 //! });
 //! ```
 //!
@@ -36,7 +38,7 @@
 pub use std::borrow::Cow;
 pub use std::time::Duration;
 
-pub use signalr_binding_expression::{JwtAlgorithm, Part, Template};
+pub use signalr_binding_expression::{JwtAlgorithm, Part, PrincipalField, Template};
 
 pub use crate::binding::{ConnectionInfoBinding as Binding, DEFAULT_TOKEN_LIFETIME, Properties};
 pub use crate::connection_info::{FromConnectionInfo, SignalRConnectionInfo};

@@ -22,6 +22,14 @@ pub const MAX_ACCESS_TOKEN_LEN: usize = 4096;
 /// The claim that carries the connection's user id in current Azure SignalR SDKs.
 pub const USER_ID_CLAIM: &str = "asrs.s.uid";
 
+/// The claim that asks the service to close the connection when the login expires
+/// (Azure/azure-signalr `Constants.ClaimType.CloseOnAuthExpiration`); its value is `"true"`.
+pub const CLOSE_ON_AUTH_EXPIRY_CLAIM: &str = "asrs.s.coae";
+
+/// The claim that says when the login expires, in Unix seconds as a string
+/// (Azure/azure-signalr `Constants.ClaimType.AuthExpiresOn`).
+pub const AUTH_EXPIRES_ON_CLAIM: &str = "asrs.s.aeo";
+
 /// The `iss` the SDKs set.
 const ISSUER: &str = "azure-signalr";
 
@@ -56,6 +64,8 @@ const FIXED_CLAIMS_LEN: usize = 128;
 pub(crate) struct Payload<'a> {
     json: Vec<u8>,
     audience: &'a str,
+    /// The latest `exp`, when the token must not outlive a login.
+    expires_by: Option<u64>,
 }
 
 impl<'a> Payload<'a> {
@@ -76,7 +86,31 @@ impl<'a> Payload<'a> {
             json::write_string(&mut json, user_id);
             json.push(b',');
         }
-        Self { json, audience }
+        Self {
+            json,
+            audience,
+            expires_by: None,
+        }
+    }
+
+    /// Caps the token's `exp` at `expires_by` (Unix seconds): the token never outlives the
+    /// login that `expires_by` ends.
+    pub(crate) fn expire_by(&mut self, expires_by: u64) {
+        self.expires_by = Some(expires_by);
+    }
+
+    /// Adds the claims that ask the service to close the connection when the login ends at
+    /// `expires_on` (Unix seconds), as the service SDK writes them (Azure/azure-signalr
+    /// `ClaimsUtility.BuildJwtClaims`): after the user id, before the copied claims, both as
+    /// strings. Call it before writing copied claims.
+    pub(crate) fn close_on_auth_expiry(&mut self, expires_on: u64) {
+        json::write_string(&mut self.json, CLOSE_ON_AUTH_EXPIRY_CLAIM);
+        self.json.extend_from_slice(b":\"true\",");
+        json::write_string(&mut self.json, AUTH_EXPIRES_ON_CLAIM);
+        self.json.extend_from_slice(b":\"");
+        self.json
+            .extend_from_slice(itoa::Buffer::new().format(expires_on).as_bytes());
+        self.json.extend_from_slice(b"\",");
     }
 
     /// Where copied claims are written: JSON object members, each followed by a comma
@@ -85,16 +119,16 @@ impl<'a> Payload<'a> {
         &mut self.json
     }
 
-    /// Ends the payload with `nbf`, `exp` (`now` plus `lifetime`), `iat`, `aud` and `iss`, and
-    /// signs it with `key` into a compact JWT.
+    /// Ends the payload with `nbf`, `exp` (`now` plus `lifetime`, or the cap set by
+    /// [`Payload::expire_by`] when that is sooner), `iat`, `aud` and `iss`, and signs it with
+    /// `key` into a compact JWT.
     pub(crate) fn sign(self, key: &SigningKey, now: u64, lifetime: u64) -> String {
+        let exp = now
+            .saturating_add(lifetime)
+            .min(self.expires_by.unwrap_or(u64::MAX));
         let mut payload = self.json;
         let mut numbers = itoa::Buffer::new();
-        for (name, value) in [
-            ("\"nbf\":", now),
-            ("\"exp\":", now.saturating_add(lifetime)),
-            ("\"iat\":", now),
-        ] {
+        for (name, value) in [("\"nbf\":", now), ("\"exp\":", exp), ("\"iat\":", now)] {
             payload.extend_from_slice(name.as_bytes());
             payload.extend_from_slice(numbers.format(value).as_bytes());
             payload.push(b',');
@@ -201,6 +235,33 @@ mod tests {
     fn no_user_id_means_no_user_claim() {
         let token = Payload::new("a", None, 0).sign(&key(), 0, 1);
         assert!(decode(&token, "a").get(USER_ID_CLAIM).is_none());
+    }
+
+    #[test]
+    fn a_capped_token_expires_at_the_cap_when_it_is_sooner() {
+        let mut payload = Payload::new("a", None, 0);
+        payload.expire_by(100);
+        assert_eq!(decode(&payload.sign(&key(), 50, 3600), "a")["exp"], 100);
+        let mut payload = Payload::new("a", None, 0);
+        payload.expire_by(10_000);
+        assert_eq!(decode(&payload.sign(&key(), 50, 3600), "a")["exp"], 3650);
+    }
+
+    #[test]
+    fn close_on_auth_expiry_claims_follow_the_user_id_as_strings() {
+        let mut payload = Payload::new("a", Some("ann"), 0);
+        payload.close_on_auth_expiry(1_700_000_600);
+        payload
+            .copied_claims()
+            .extend_from_slice(br#""name":"Ann","#);
+        let token = payload.sign(&key(), 5, 10);
+        let text = URL_SAFE_NO_PAD
+            .decode(token.split('.').nth(1).unwrap())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            r#"{"asrs.s.uid":"ann","asrs.s.coae":"true","asrs.s.aeo":"1700000600","name":"Ann","nbf":5,"exp":15,"iat":5,"aud":"a","iss":"azure-signalr"}"#
+        );
     }
 
     #[test]

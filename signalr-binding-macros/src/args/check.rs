@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 
-use super::{Args, Key, KeyKind, Written};
+use super::{Args, Key, KeyKind, Written, trust};
 use crate::errors::Errors;
 
 /// `hub_name` is required, `id_token` and `claim_type_list` go together (unless the token is
@@ -20,19 +20,26 @@ pub(super) fn check_together(args: &Args, written: &Written<'_>, errors: &mut Er
              `#[signalr_connection_info(hub_name = \"chat\")]`",
         );
     }
+    // The id token's claims read by a template are a use of the token, like copied claims.
+    let reads_claims = trust::reads_id_token_claims(args);
     match (&args.id_token, &args.claim_type_list) {
-        (Some(id_token), None) if !written.seen(Key::ClaimTypeList) && !verified => errors.spanned(
-            &id_token.literal,
-            "`id_token` without `claim_type_list` copies no claims (Azure silently copies \
+        (Some(id_token), None)
+            if !written.seen(Key::ClaimTypeList) && !verified && !reads_claims =>
+        {
+            errors.spanned(
+                &id_token.literal,
+                "`id_token` without `claim_type_list` copies no claims (Azure silently copies \
                  nothing): add the claim types to copy, like `claim_type_list = [\"name\", \
                  \"email\"]`, or remove `id_token`",
-        ),
-        (Some(_), Some(claims)) if claims.types.is_empty() && !verified => errors.at(
-            claims.span,
-            "`claim_type_list` is empty, so `id_token` copies no claims (Azure silently copies \
+            )
+        }
+        (Some(_), Some(claims)) if claims.types.is_empty() && !verified && !reads_claims => errors
+            .at(
+                claims.span,
+                "`claim_type_list` is empty, so `id_token` copies no claims (Azure silently copies \
              nothing): list the claim types to copy, like `[\"name\", \"email\"]`, or remove \
              `id_token`",
-        ),
+            ),
         (None, Some(claims)) if !written.seen(Key::IdToken) => errors.at(
             claims.span,
             "`claim_type_list` without `id_token` has no token to copy claims from: add the \
@@ -97,4 +104,5 @@ pub(super) fn check_together(args: &Args, written: &Written<'_>, errors: &mut Er
             }
         }
     }
+    trust::check(args, written, verified, errors);
 }

@@ -5,6 +5,7 @@
 
 mod check;
 mod properties;
+mod trust;
 mod value;
 mod verification;
 
@@ -41,11 +42,13 @@ pub(crate) enum Key {
     IdTokenIssuer,
     IdTokenAudience,
     IdTokenLeewaySecs,
+    IdTokenVerifiedElsewhere,
+    CloseOnAuthExpiry,
 }
 
 impl Key {
     /// Every argument, in the order the docs list them.
-    pub(crate) const ALL: [Key; 16] = [
+    pub(crate) const ALL: [Key; 18] = [
         Self::HubName,
         Self::ConnectionStringSetting,
         Self::UserId,
@@ -62,6 +65,8 @@ impl Key {
         Self::IdTokenIssuer,
         Self::IdTokenAudience,
         Self::IdTokenLeewaySecs,
+        Self::IdTokenVerifiedElsewhere,
+        Self::CloseOnAuthExpiry,
     ];
 
     /// The argument as written.
@@ -83,6 +88,8 @@ impl Key {
             Self::IdTokenIssuer => "id_token_issuer",
             Self::IdTokenAudience => "id_token_audience",
             Self::IdTokenLeewaySecs => "id_token_leeway_secs",
+            Self::IdTokenVerifiedElsewhere => "id_token_verified_elsewhere",
+            Self::CloseOnAuthExpiry => "close_on_auth_expiry",
         }
     }
 
@@ -105,6 +112,7 @@ impl Key {
             Self::IdTokenIssuer => "\"https://login.example.com/\"",
             Self::IdTokenAudience => "\"my-client-id\"",
             Self::IdTokenLeewaySecs => "60",
+            Self::IdTokenVerifiedElsewhere | Self::CloseOnAuthExpiry => "true",
         }
     }
 
@@ -155,7 +163,7 @@ impl fmt::Display for Key {
 /// Names users may reach for (from the C#, Java, Python and function.json spellings, and the
 /// key arguments' names without `_setting`) and the argument they mean, beyond what
 /// snake-casing and edit distance find.
-const ALIASES: [(&str, Key); 26] = [
+const ALIASES: [(&str, Key); 28] = [
     ("hub", Key::HubName),
     ("connection", Key::ConnectionStringSetting),
     ("connection_string", Key::ConnectionStringSetting),
@@ -182,6 +190,8 @@ const ALIASES: [(&str, Key); 26] = [
     ("audience", Key::IdTokenAudience),
     ("leeway", Key::IdTokenLeewaySecs),
     ("id_token_leeway", Key::IdTokenLeewaySecs),
+    ("close_on_authentication_expiration", Key::CloseOnAuthExpiry),
+    ("close_on_auth_expiration", Key::CloseOnAuthExpiry),
 ];
 
 /// A string argument parsed as a template.
@@ -214,6 +224,10 @@ pub(crate) struct Args {
     pub(crate) id_token_issuer: Option<LitStr>,
     pub(crate) id_token_audience: Option<LitStr>,
     pub(crate) id_token_leeway_secs: Option<u64>,
+    /// `id_token_verified_elsewhere = BOOL`, with the value's span.
+    pub(crate) id_token_verified_elsewhere: Option<(bool, Span)>,
+    /// `close_on_auth_expiry = BOOL`, with the value's span.
+    pub(crate) close_on_auth_expiry: Option<(bool, Span)>,
 }
 
 impl Args {
@@ -358,6 +372,10 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Args> {
             Key::IdTokenLeewaySecs => {
                 args.id_token_leeway_secs = verification::leeway(value, errors);
             }
+            Key::IdTokenVerifiedElsewhere => {
+                args.id_token_verified_elsewhere = trust::flag(key, value, errors);
+            }
+            Key::CloseOnAuthExpiry => args.close_on_auth_expiry = trust::flag(key, value, errors),
         }
     }
 

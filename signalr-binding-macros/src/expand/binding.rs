@@ -3,7 +3,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use signalr_binding_expression::{DEFAULT_CONNECTION_STRING_SETTING, Part, Template};
+use signalr_binding_expression::{
+    DEFAULT_CONNECTION_STRING_SETTING, Part, PrincipalField, Template,
+};
 use syn::{Ident, LitStr};
 
 use crate::args::{self, Args};
@@ -37,6 +39,10 @@ pub(super) fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> Token
         }
         None => quote!(::signalr_binding::__private::DEFAULT_TOKEN_LIFETIME),
     };
+    let verified_elsewhere = args
+        .id_token_verified_elsewhere
+        .is_some_and(|(value, _)| value);
+    let close_on_auth_expiry = args.close_on_auth_expiry.is_some_and(|(value, _)| value);
     let properties = quote! {
         ::signalr_binding::__private::Properties {
             hub_name: #hub,
@@ -47,6 +53,8 @@ pub(super) fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> Token
                 #(::signalr_binding::__private::Cow::Borrowed(#claims)),*
             ]),
             lifetime: #lifetime,
+            id_token_verified_elsewhere: #verified_elsewhere,
+            close_on_auth_expiry: #close_on_auth_expiry,
         }
     };
     match &args.verification_key {
@@ -108,6 +116,17 @@ fn verification_tokens(args: &Args, key: &args::VerificationKeyArg) -> TokenStre
     }
 }
 
+/// The `PrincipalField` variant of `field`.
+fn principal_field(field: PrincipalField) -> &'static str {
+    match field {
+        PrincipalField::UserId => "UserId",
+        PrincipalField::UserDetails => "UserDetails",
+        PrincipalField::IdentityProvider => "IdentityProvider",
+        // Every field the expression crate parses is above.
+        _ => unreachable!("a principal field the macro does not know: {field:?}"),
+    }
+}
+
 /// A template as a `const` expression.
 fn template_tokens(template: &Template) -> TokenStream {
     match template {
@@ -121,6 +140,17 @@ fn template_tokens(template: &Template) -> TokenStream {
                     Part::Literal(text) => ("Literal", text),
                     Part::Header(name) => ("Header", name),
                     Part::Query(key) => ("Query", key),
+                    Part::Setting(name) => ("Setting", name),
+                    Part::IdTokenClaim(claim) => ("IdTokenClaim", claim),
+                    Part::PrincipalClaim(claim_type) => ("PrincipalClaim", claim_type),
+                    Part::Principal(field) => {
+                        let field = Ident::new(principal_field(*field), Span::call_site());
+                        return quote! {
+                            ::signalr_binding::__private::Part::Principal(
+                                ::signalr_binding::__private::PrincipalField::#field
+                            )
+                        };
+                    }
                 };
                 let variant = Ident::new(variant, Span::call_site());
                 quote! {

@@ -193,9 +193,10 @@ fn request_expressions(template: &Template) -> Vec<String> {
         .parts()
         .iter()
         .filter_map(|part| match part {
-            Part::Header(name) => Some(format!("{{headers.{name}}}")),
-            Part::Query(key) => Some(format!("{{query.{key}}}")),
-            Part::Literal(_) => None,
+            Part::Header(_) | Part::Query(_) | Part::Principal(_) | Part::PrincipalClaim(_) => {
+                Some(part.to_string())
+            }
+            Part::Literal(_) | Part::Setting(_) | Part::IdTokenClaim(_) => None,
         })
         .collect()
 }

@@ -192,7 +192,7 @@ fn copy_text(json: &str, types: &[&str]) -> Result<Vec<u8>, IdTokenError> {
 /// The members [`CopiedClaims::from_payload`] writes for the object `map`.
 fn from_map(map: Map<String, Value>, types: &[&str]) -> Result<Vec<u8>, IdTokenError> {
     let mut out = Vec::new();
-    CopiedClaims::from_payload(map, types.iter().copied())?.write_members(&mut out);
+    CopiedClaims::from_payload(&map, types.iter().copied())?.write_members(&mut out);
     Ok(out)
 }
 

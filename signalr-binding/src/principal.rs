@@ -1,0 +1,306 @@
+//! The client principal that App Service authentication and Static Web Apps put in the
+//! `x-ms-client-principal` header: base64 of a JSON object, read by `{principal.FIELD}` and
+//! `{principal.claims.TYPE}`.
+//!
+//! The two services send two shapes
+//! ([App Service: user identities](https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities),
+//! [Static Web Apps: accessing user information](https://learn.microsoft.com/azure/static-web-apps/user-information)):
+//!
+//! - Static Web Apps: `{"identityProvider": "github", "userId": "...", "userDetails": "...",
+//!   "userRoles": [...]}`, sometimes with `claims`;
+//! - App Service: `{"auth_typ": "aad", "name_typ": "...", "role_typ": "...",
+//!   "claims": [{"typ": "...", "val": "..."}, ...]}`.
+//!
+//! A field is read from the Static Web Apps shape first; `identityProvider` falls back to
+//! `auth_typ` and `userDetails` to the claim whose type is `name_typ`. The App Service shape has
+//! no user id field: its user id is a claim (`{principal.claims.TYPE}`) or the
+//! `x-ms-client-principal-id` header.
+//!
+//! The header is only as trustworthy as what sets it: the platform sets it after signing the
+//! user in and removes it from incoming requests. Behind anything else a client can send its own.
+
+use std::borrow::Cow;
+
+use http::{HeaderName, StatusCode};
+use serde_json::{Map, Value};
+use signalr_binding_expression::PrincipalField;
+
+use crate::error::BindingError;
+use crate::request::{self, BindingRequest};
+
+/// The header the principal comes in.
+pub const PRINCIPAL_HEADER: &str = "x-ms-client-principal";
+
+const PRINCIPAL_HEADER_NAME: HeaderName = HeaderName::from_static(PRINCIPAL_HEADER);
+
+/// The largest principal header read, in bytes.
+pub const MAX_PRINCIPAL_LEN: usize = 16 * 1024;
+
+/// Why the `x-ms-client-principal` header could not give what a template reads: a 400.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PrincipalError {
+    /// The header is larger than [`MAX_PRINCIPAL_LEN`].
+    #[error(
+        "the `x-ms-client-principal` header is {length} bytes, more than the {MAX_PRINCIPAL_LEN} bytes accepted"
+    )]
+    TooLarge {
+        /// Its length in bytes.
+        length: usize,
+    },
+    /// The header is not base64 of a JSON object.
+    #[error("the `x-ms-client-principal` header is not a client principal: {reason}")]
+    Malformed {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The principal has no such field, or it is not a string.
+    #[error("the client principal has no string `{field}`{}", field_advice(field))]
+    MissingField {
+        /// The field, as `{principal.FIELD}` names it.
+        field: &'static str,
+    },
+    /// The principal has no claim of this type.
+    #[error("the client principal has no `{claim_type}` claim")]
+    MissingClaim {
+        /// The claim type.
+        claim_type: String,
+    },
+    /// A claim of this type has a value that is not a string.
+    #[error("a `{claim_type}` claim of the client principal is not a string")]
+    ClaimNotString {
+        /// The claim type.
+        claim_type: String,
+    },
+}
+
+fn field_advice(field: &str) -> &'static str {
+    if field == PrincipalField::UserId.name() {
+        " (App Service sends no `userId`: read a claim, `{principal.claims.TYPE}`, or the \
+         `x-ms-client-principal-id` header)"
+    } else {
+        ""
+    }
+}
+
+impl PrincipalError {
+    /// The HTTP status for this error: the request is at fault.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::BAD_REQUEST
+    }
+
+    /// A stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "principal_too_large",
+            Self::Malformed { .. } => "malformed_principal",
+            Self::MissingField { .. } => "missing_principal_field",
+            Self::MissingClaim { .. } => "missing_principal_claim",
+            Self::ClaimNotString { .. } => "principal_claim_not_string",
+        }
+    }
+}
+
+/// A decoded client principal.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Principal {
+    object: Map<String, Value>,
+}
+
+impl Principal {
+    /// The principal in the request's `x-ms-client-principal` header (no request: the header is
+    /// missing).
+    pub(crate) fn from_request(request: Option<&dyn BindingRequest>) -> Result<Self, BindingError> {
+        let Some(request) = request else {
+            return Err(BindingError::MissingHeader {
+                name: PRINCIPAL_HEADER.to_owned(),
+            });
+        };
+        let header = request::header(request, PRINCIPAL_HEADER, Some(&PRINCIPAL_HEADER_NAME))?;
+        Ok(Self::decode(&header)?)
+    }
+
+    /// Decodes the header's value: base64 (padded or not) of a JSON object.
+    pub(crate) fn decode(header: &str) -> Result<Self, PrincipalError> {
+        if header.len() > MAX_PRINCIPAL_LEN {
+            return Err(PrincipalError::TooLarge {
+                length: header.len(),
+            });
+        }
+        let json = base64_simd::STANDARD_NO_PAD
+            .decode_to_vec(header.trim().trim_end_matches('=').as_bytes())
+            .map_err(|_| PrincipalError::Malformed {
+                reason: "it is not base64",
+            })?;
+        match serde_json::from_slice(&json) {
+            Ok(Value::Object(object)) => Ok(Self { object }),
+            _ => Err(PrincipalError::Malformed {
+                reason: "it is not base64 of a JSON object",
+            }),
+        }
+    }
+
+    /// The string field `field`.
+    pub(crate) fn field(&self, field: PrincipalField) -> Result<Cow<'_, str>, PrincipalError> {
+        let missing = PrincipalError::MissingField {
+            field: field.name(),
+        };
+        let text = |name: &str| self.object.get(name).and_then(Value::as_str);
+        let value = match field {
+            PrincipalField::UserId => text("userId"),
+            PrincipalField::IdentityProvider => {
+                text("identityProvider").or_else(|| text("auth_typ"))
+            }
+            PrincipalField::UserDetails => match text("userDetails") {
+                Some(details) => Some(details),
+                None => match text("name_typ") {
+                    Some(name_type) => {
+                        return self.claim(name_type).map_err(|_| missing);
+                    }
+                    None => None,
+                },
+            },
+            // `PrincipalField` is `non_exhaustive`; every field this crate knows is above.
+            #[allow(unreachable_patterns)]
+            _ => None,
+        };
+        value.map(Cow::Borrowed).ok_or(missing)
+    }
+
+    /// The values of the claims of type `claim_type` (exact match) in the `claims` list, joined
+    /// with `,` when there are several, as several values of one header are.
+    pub(crate) fn claim(&self, claim_type: &str) -> Result<Cow<'_, str>, PrincipalError> {
+        let claims = self
+            .object
+            .get("claims")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let mut found: Option<Cow<'_, str>> = None;
+        for claim in claims {
+            if claim.get("typ").and_then(Value::as_str) != Some(claim_type) {
+                continue;
+            }
+            let Some(value) = claim.get("val").and_then(Value::as_str) else {
+                return Err(PrincipalError::ClaimNotString {
+                    claim_type: claim_type.to_owned(),
+                });
+            };
+            found = Some(match found {
+                None => Cow::Borrowed(value),
+                Some(joined) => Cow::Owned(format!("{joined},{value}")),
+            });
+        }
+        found.ok_or_else(|| PrincipalError::MissingClaim {
+            claim_type: claim_type.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
+    fn principal(json: serde_json::Value) -> Principal {
+        Principal::decode(&STANDARD.encode(json.to_string())).unwrap()
+    }
+
+    #[test]
+    fn the_static_web_apps_shape() {
+        let p = principal(serde_json::json!({
+            "identityProvider": "github", "userId": "d75b260a64504067bfc5b2905e3b8182",
+            "userDetails": "ann", "userRoles": ["anonymous", "authenticated"],
+            "claims": [{"typ": "name", "val": "Ann"}]
+        }));
+        assert_eq!(
+            p.field(PrincipalField::UserId).unwrap(),
+            "d75b260a64504067bfc5b2905e3b8182"
+        );
+        assert_eq!(p.field(PrincipalField::UserDetails).unwrap(), "ann");
+        assert_eq!(p.field(PrincipalField::IdentityProvider).unwrap(), "github");
+        assert_eq!(p.claim("name").unwrap(), "Ann");
+    }
+
+    #[test]
+    fn the_app_service_shape() {
+        let name_type = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress";
+        let oid = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+        let p = principal(serde_json::json!({
+            "auth_typ": "aad", "name_typ": name_type,
+            "role_typ": "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+            "claims": [
+                {"typ": oid, "val": "5b5450db-eb26-4c1a-981c-ba1d25f0483d"},
+                {"typ": name_type, "val": "ann@example.com"},
+                {"typ": "groups", "val": "a"}, {"typ": "groups", "val": "b"}
+            ]
+        }));
+        assert_eq!(p.field(PrincipalField::IdentityProvider).unwrap(), "aad");
+        assert_eq!(
+            p.field(PrincipalField::UserDetails).unwrap(),
+            "ann@example.com"
+        );
+        assert_eq!(
+            p.claim(oid).unwrap(),
+            "5b5450db-eb26-4c1a-981c-ba1d25f0483d"
+        );
+        assert_eq!(p.claim("groups").unwrap(), "a,b");
+        let error = p.field(PrincipalField::UserId).unwrap_err();
+        assert_eq!(error, PrincipalError::MissingField { field: "userId" });
+        assert!(error.to_string().contains("{principal.claims.TYPE}"));
+    }
+
+    #[test]
+    fn missing_and_non_string_values_name_what_is_missing() {
+        let p = principal(serde_json::json!({
+            "userId": 5, "claims": [{"typ": "n", "val": 10000}]
+        }));
+        assert_eq!(
+            p.field(PrincipalField::UserId).unwrap_err().code(),
+            "missing_principal_field"
+        );
+        assert_eq!(
+            p.claim("n").unwrap_err(),
+            PrincipalError::ClaimNotString {
+                claim_type: "n".into()
+            }
+        );
+        assert_eq!(
+            p.claim("other").unwrap_err(),
+            PrincipalError::MissingClaim {
+                claim_type: "other".into()
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_headers_are_refused_with_a_reason() {
+        for header in [
+            "not base64!",
+            &STANDARD.encode("[1]"),
+            &STANDARD.encode("{"),
+        ] {
+            let error = Principal::decode(header).unwrap_err();
+            assert!(
+                matches!(error, PrincipalError::Malformed { .. }),
+                "{header}"
+            );
+            assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+        }
+        let huge = "A".repeat(MAX_PRINCIPAL_LEN + 1);
+        assert!(matches!(
+            Principal::decode(&huge),
+            Err(PrincipalError::TooLarge { .. })
+        ));
+        // Unpadded base64 is accepted too.
+        let unpadded = STANDARD.encode(r#"{"userId":"u"}"#);
+        let unpadded = unpadded.trim_end_matches('=');
+        assert_eq!(
+            Principal::decode(unpadded)
+                .unwrap()
+                .field(PrincipalField::UserId)
+                .unwrap(),
+            "u"
+        );
+    }
+}
