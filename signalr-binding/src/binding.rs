@@ -286,11 +286,12 @@ impl ConnectionInfoBinding {
             }
             _ => None,
         };
-        // The id token's claims as an object: verified, or (`{id_token.CLAIM}` with
-        // `id_token_verified_elsewhere`) only decoded. `None` when claims are copied straight
-        // from the token's text.
-        let mut id_claims: Option<Map<String, Value>> = None;
+        // The verified id token's claims, as an object.
+        let mut verified_claims: Option<Map<String, Value>> = None;
+        // The payload of an id token verified elsewhere, decoded, when a template reads it.
+        let mut payload_json: Option<Vec<u8>> = None;
         // The verified id token's `exp`: the access token does not outlive it.
+        #[cfg_attr(not(feature = "verify"), allow(unused_mut))]
         let mut id_token_exp: Option<u64> = None;
         if let Some(id_token) = &id_token {
             #[cfg(feature = "verify")]
@@ -298,14 +299,18 @@ impl ConnectionInfoBinding {
                 let claims =
                     verification::verify(verification, &self.verifier, settings, id_token, now)?;
                 id_token_exp = claims.get("exp").and_then(claims::numeric_date);
-                id_claims = Some(claims);
+                verified_claims = Some(claims);
             }
-            if id_claims.is_none() && reads_claims {
-                id_claims = Some(claims::payload_object(id_token)?);
+            if verified_claims.is_none() && reads_claims {
+                payload_json = Some(claims::payload_json(id_token)?);
             }
         }
         let sources = Sources {
-            id_token_claims: id_claims.as_ref(),
+            id_token_claims: match (&verified_claims, &payload_json) {
+                (Some(claims), _) => Some(IdTokenClaims::Verified(claims)),
+                (None, Some(json)) => Some(IdTokenClaims::Payload(json)),
+                (None, None) => None,
+            },
             ..sources
         };
 
@@ -351,10 +356,14 @@ impl ConnectionInfoBinding {
             }
         }
         if let Some(id_token) = &id_token {
-            match &id_claims {
+            match &verified_claims {
                 Some(claims) => CopiedClaims::from_payload(claims, claim_types)?
                     .write_members(payload.copied_claims()),
-                None => claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?,
+                None if !self.properties.claim_types.is_empty() => {
+                    claims::copy_from_id_token(id_token, claim_types, payload.copied_claims())?
+                }
+                // Read only for its claims in the templates.
+                None => {}
             }
         }
         let access_token = payload.sign(key, now, self.properties.lifetime.as_secs());
@@ -448,9 +457,17 @@ struct Sources<'a> {
     header_names: &'a [HeaderName],
     /// The client principal, decoded on first use.
     principal: &'a OnceCell<Result<Principal, BindingError>>,
-    /// The id token's claims, once read (verified unless the binding says it is verified
-    /// elsewhere).
-    id_token_claims: Option<&'a Map<String, Value>>,
+    /// The id token's claims, once read.
+    id_token_claims: Option<IdTokenClaims<'a>>,
+}
+
+/// The claims `{id_token.CLAIM}` reads.
+#[derive(Clone, Copy)]
+enum IdTokenClaims<'a> {
+    /// Of a token this binding verified.
+    Verified(&'a Map<String, Value>),
+    /// The decoded payload of a token verified elsewhere (`id_token_verified_elsewhere`).
+    Payload(&'a [u8]),
 }
 
 /// Renders `template` from the request, the settings and the id token's claims.
@@ -495,7 +512,10 @@ fn render<'a>(template: &'a Template, sources: Sources<'a>) -> Result<Cow<'a, st
             },
             Part::Setting(name) => setting(name),
             Part::IdTokenClaim(claim) => match sources.id_token_claims {
-                Some(claims) => Ok(Cow::Borrowed(claims::string_claim(claims, claim)?)),
+                Some(IdTokenClaims::Verified(claims)) => {
+                    Ok(Cow::Borrowed(claims::string_claim(claims, claim)?))
+                }
+                Some(IdTokenClaims::Payload(json)) => Ok(claims::string_claim_in(json, claim)?),
                 None => Err(claims::IdTokenError::MissingClaim {
                     claim: claim.to_string(),
                 }
@@ -510,6 +530,18 @@ fn render<'a>(template: &'a Template, sources: Sources<'a>) -> Result<Cow<'a, st
         Template::Parts(parts) => match &**parts {
             [] => Ok(Cow::Borrowed("")),
             [only] => part(only),
+            parts if parts.len() <= MAX_PIECES => {
+                // Each piece first, so the text is allocated once at its full length.
+                let mut pieces: [Cow<'a, str>; MAX_PIECES] = Default::default();
+                let mut length = 0;
+                for (piece, p) in pieces.iter_mut().zip(parts) {
+                    *piece = part(p)?;
+                    length += piece.len();
+                }
+                let mut text = String::with_capacity(length);
+                pieces.iter().for_each(|piece| text.push_str(piece));
+                Ok(Cow::Owned(text))
+            }
             parts => parts
                 .iter()
                 .try_fold(String::new(), |mut text, p| {
@@ -520,6 +552,9 @@ fn render<'a>(template: &'a Template, sources: Sources<'a>) -> Result<Cow<'a, st
         },
     }
 }
+
+/// The most parts of a template rendered with one allocation.
+const MAX_PIECES: usize = 8;
 
 /// The memo key of a template made of settings and text: the value of its one setting, or
 /// the values of its settings, each written `LENGTH:VALUE` so that the key reads back

@@ -12,9 +12,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use http::StatusCode;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Value};
 
 use crate::json;
@@ -547,7 +550,7 @@ impl<'de> Visitor<'de> for WriteValue<'_> {
 }
 
 /// The decoded payload of a compact JWT, with a `Bearer ` prefix (any case) tolerated.
-fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
+pub(crate) fn payload_json(id_token: &str) -> Result<Vec<u8>, IdTokenError> {
     let Segments { payload, .. } = Segments::of(id_token)?;
     // base64-simd: the payload is most of an id token, and decoding it the largest fixed cost
     // of copying claims after parsing.
@@ -636,6 +639,120 @@ pub(crate) fn numeric_date(value: &Value) -> Option<u64> {
     let seconds = number.as_f64()?;
     // `as` saturates; negative and non-finite values are refused.
     (seconds.is_finite() && seconds >= 0.0).then_some(seconds as u64)
+}
+
+/// The string claim `claim` of an id-token payload `json` (its decoded text), read without
+/// building a map: the payload is checked and skipped but for that claim, the last one when it
+/// is written twice (as `serde_json` keeps it).
+pub(crate) fn string_claim_in<'j>(
+    json: &'j [u8],
+    claim: &str,
+) -> Result<Cow<'j, str>, IdTokenError> {
+    let mut payload = serde_json::Deserializer::from_slice(json);
+    let found = payload
+        .deserialize_map(FindClaim {
+            claim,
+            found: PhantomData,
+        })
+        .and_then(|found| payload.end().map(|()| found));
+    match found {
+        Ok(Some(Text::String(value))) => Ok(value),
+        Ok(Some(Text::Other)) => Err(IdTokenError::ClaimNotString {
+            claim: claim.to_owned(),
+        }),
+        Ok(None) => Err(IdTokenError::MissingClaim {
+            claim: claim.to_owned(),
+        }),
+        Err(_) => Err(parse_payload(json).err().unwrap_or(NOT_JSON)),
+    }
+}
+
+/// Reads a payload object for one member.
+struct FindClaim<'c, 'j> {
+    claim: &'c str,
+    found: PhantomData<Text<'j>>,
+}
+
+impl<'de: 'j, 'j> Visitor<'de> for FindClaim<'_, 'j> {
+    type Value = Option<Text<'j>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(name) = members.next_key_seed(MemberName)? {
+            if name == self.claim {
+                found = Some(members.next_value::<Text<'j>>()?);
+            } else {
+                members.next_value_seed(Skip)?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A JSON value that is kept when it is a string (borrowed when it has no escape).
+pub(crate) enum Text<'j> {
+    /// A string.
+    String(Cow<'j, str>),
+    /// Any other value, checked and skipped.
+    Other,
+}
+
+impl<'de: 'j, 'j> Deserialize<'de> for Text<'j> {
+    fn deserialize<D: Deserializer<'de>>(value: D) -> Result<Self, D::Error> {
+        value.deserialize_any(TextVisitor(PhantomData))
+    }
+}
+
+struct TextVisitor<'j>(PhantomData<Text<'j>>);
+
+impl<'de: 'j, 'j> Visitor<'de> for TextVisitor<'j> {
+    type Value = Text<'j>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Text::String(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Text::String(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Text::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Text::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Text::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Text::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Text::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut values: A) -> Result<Self::Value, A::Error> {
+        while values.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Text::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<Self::Value, A::Error> {
+        while members.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Text::Other)
+    }
 }
 
 /// The payload of compact JWT `id_token` as a JSON object, read by `serde_json`.

@@ -22,9 +22,10 @@
 use std::borrow::Cow;
 
 use http::{HeaderName, StatusCode};
-use serde_json::{Map, Value};
+use serde::Deserialize;
 use signalr_binding_expression::PrincipalField;
 
+use crate::claims::Text;
 use crate::error::BindingError;
 use crate::request::{self, BindingRequest};
 
@@ -101,11 +102,42 @@ impl PrincipalError {
     }
 }
 
-/// A decoded client principal.
+/// A decoded client principal: the header's JSON, read again (borrowing, without building a
+/// map) for each field asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Principal {
-    object: Map<String, Value>,
+    json: Vec<u8>,
 }
+
+/// The members of either shape this binding reads; the others are skipped.
+#[derive(Deserialize)]
+struct Fields<'j> {
+    #[serde(borrow, rename = "userId")]
+    user_id: Option<Text<'j>>,
+    #[serde(borrow, rename = "userDetails")]
+    user_details: Option<Text<'j>>,
+    #[serde(borrow, rename = "identityProvider")]
+    identity_provider: Option<Text<'j>>,
+    #[serde(borrow)]
+    auth_typ: Option<Text<'j>>,
+    #[serde(borrow)]
+    name_typ: Option<Text<'j>>,
+    #[serde(borrow, default)]
+    claims: Vec<Claim<'j>>,
+}
+
+/// One `{"typ": ..., "val": ...}` of the `claims` list.
+#[derive(Deserialize)]
+struct Claim<'j> {
+    #[serde(borrow)]
+    typ: Cow<'j, str>,
+    #[serde(borrow)]
+    val: Text<'j>,
+}
+
+const NOT_A_PRINCIPAL: PrincipalError = PrincipalError::Malformed {
+    reason: "it is not base64 of a JSON object in the App Service or Static Web Apps shape",
+};
 
 impl Principal {
     /// The principal in the request's `x-ms-client-principal` header (no request: the header is
@@ -132,12 +164,13 @@ impl Principal {
             .map_err(|_| PrincipalError::Malformed {
                 reason: "it is not base64",
             })?;
-        match serde_json::from_slice(&json) {
-            Ok(Value::Object(object)) => Ok(Self { object }),
-            _ => Err(PrincipalError::Malformed {
-                reason: "it is not base64 of a JSON object",
-            }),
-        }
+        let principal = Self { json };
+        principal.fields()?;
+        Ok(principal)
+    }
+
+    fn fields(&self) -> Result<Fields<'_>, PrincipalError> {
+        serde_json::from_slice(&self.json).map_err(|_| NOT_A_PRINCIPAL)
     }
 
     /// The string field `field`.
@@ -145,17 +178,23 @@ impl Principal {
         let missing = PrincipalError::MissingField {
             field: field.name(),
         };
-        let text = |name: &str| self.object.get(name).and_then(Value::as_str);
-        let value = match field {
-            PrincipalField::UserId => text("userId"),
-            PrincipalField::IdentityProvider => {
-                text("identityProvider").or_else(|| text("auth_typ"))
+        let fields = self.fields()?;
+        fn text(value: Option<Text<'_>>) -> Option<Cow<'_, str>> {
+            match value {
+                Some(Text::String(text)) => Some(text),
+                _ => None,
             }
-            PrincipalField::UserDetails => match text("userDetails") {
+        }
+        let value = match field {
+            PrincipalField::UserId => text(fields.user_id),
+            PrincipalField::IdentityProvider => {
+                text(fields.identity_provider).or_else(|| text(fields.auth_typ))
+            }
+            PrincipalField::UserDetails => match text(fields.user_details) {
                 Some(details) => Some(details),
-                None => match text("name_typ") {
+                None => match text(fields.name_typ) {
                     Some(name_type) => {
-                        return self.claim(name_type).map_err(|_| missing);
+                        return claim_values(fields.claims, &name_type).map_err(|_| missing);
                     }
                     None => None,
                 },
@@ -164,36 +203,38 @@ impl Principal {
             #[allow(unreachable_patterns)]
             _ => None,
         };
-        value.map(Cow::Borrowed).ok_or(missing)
+        value.ok_or(missing)
     }
 
     /// The values of the claims of type `claim_type` (exact match) in the `claims` list, joined
     /// with `,` when there are several, as several values of one header are.
     pub(crate) fn claim(&self, claim_type: &str) -> Result<Cow<'_, str>, PrincipalError> {
-        let claims = self
-            .object
-            .get("claims")
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
-        let mut found: Option<Cow<'_, str>> = None;
-        for claim in claims {
-            if claim.get("typ").and_then(Value::as_str) != Some(claim_type) {
-                continue;
-            }
-            let Some(value) = claim.get("val").and_then(Value::as_str) else {
-                return Err(PrincipalError::ClaimNotString {
-                    claim_type: claim_type.to_owned(),
-                });
-            };
-            found = Some(match found {
-                None => Cow::Borrowed(value),
-                Some(joined) => Cow::Owned(format!("{joined},{value}")),
-            });
-        }
-        found.ok_or_else(|| PrincipalError::MissingClaim {
-            claim_type: claim_type.to_owned(),
-        })
+        claim_values(self.fields()?.claims, claim_type)
     }
+}
+
+fn claim_values<'j>(
+    claims: Vec<Claim<'j>>,
+    claim_type: &str,
+) -> Result<Cow<'j, str>, PrincipalError> {
+    let mut found: Option<Cow<'j, str>> = None;
+    for claim in claims {
+        if claim.typ != claim_type {
+            continue;
+        }
+        let Text::String(value) = claim.val else {
+            return Err(PrincipalError::ClaimNotString {
+                claim_type: claim_type.to_owned(),
+            });
+        };
+        found = Some(match found {
+            None => value,
+            Some(joined) => Cow::Owned(format!("{joined},{value}")),
+        });
+    }
+    found.ok_or_else(|| PrincipalError::MissingClaim {
+        claim_type: claim_type.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -524,3 +524,31 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_string_claim_is_read_from_the_payload_text_without_a_map() {
+    let json = br#"{"sub":"ann","oid":"o\u0031","n":5,"sub2":{"a":[1]},"sub":"last"}"#;
+    assert_eq!(string_claim_in(json, "oid").unwrap(), "o1");
+    // Written twice: the last counts, as in a map.
+    assert_eq!(string_claim_in(json, "sub").unwrap(), "last");
+    assert_eq!(
+        string_claim_in(json, "n").unwrap_err(),
+        IdTokenError::ClaimNotString { claim: "n".into() }
+    );
+    assert_eq!(
+        string_claim_in(json, "none").unwrap_err(),
+        IdTokenError::MissingClaim {
+            claim: "none".into()
+        }
+    );
+    assert_eq!(
+        string_claim_in(b"[1]", "sub").unwrap_err().code(),
+        "malformed_id_token"
+    );
+    assert_eq!(
+        string_claim_in(br#"{"sub":"a"} x"#, "sub")
+            .unwrap_err()
+            .code(),
+        "malformed_id_token"
+    );
+}
