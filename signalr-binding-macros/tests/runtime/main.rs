@@ -7,6 +7,7 @@ mod errors;
 mod handlers;
 mod id_token;
 mod receivers;
+mod trusted;
 mod verification;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
