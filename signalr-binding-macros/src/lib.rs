@@ -60,7 +60,9 @@ use proc_macro::TokenStream;
 /// | `claim_type_list` | The claim types copied from `id_token`, matched exactly. Requires `id_token`. | `[]` | `claim_type_list = ["name", "email"]` |
 /// | `name` | The parameter that receives the value (as in Java and `function.json`). Needed for a `String` or `serde_json::Value` receiver, or to tell two receivers apart. | the parameter of type `SignalRConnectionInfo` | `name = "info"` |
 /// | `request` | The parameter the templates read the request from, when several parameters could be the request. | the one request parameter | `request = "req"` |
-/// | `lifetime_secs` | The access token's lifetime in seconds (an integer > 0). | `3600` | `lifetime_secs = 600` |
+/// | `lifetime_secs` | The access token's lifetime in seconds (an integer > 0). With a verified id token, the token never outlives it: `exp` is the sooner of now + this lifetime and the id token's `exp`. | `3600` | `lifetime_secs = 600` |
+/// | `id_token_verified_elsewhere` | `true` lets `{id_token.CLAIM}` read an id token that this binding does not verify, because a front end already has. See [who is the user?](#who-is-the-user). | `false` | `id_token_verified_elsewhere = true` |
+/// | `close_on_auth_expiry` | `true` asks the service to close the connection when the login ends: the token carries `asrs.s.coae` and `asrs.s.aeo` (the verified id token's `exp`). Needs a key argument. | `false` | `close_on_auth_expiry = true` |
 ///
 /// ## Setting names
 ///
@@ -74,7 +76,7 @@ use proc_macro::TokenStream;
 /// `{}<>%`. The error never repeats the value.
 ///
 /// `%NAME%` is the form of the [templates](#binding-expressions) (`hub_name`, `user_id`,
-/// `id_token`): there it reads the setting `NAME` as the property's value.
+/// `id_token`): there it reads the setting `NAME`, as the whole value or inside it.
 ///
 /// [`Settings`]: https://docs.rs/signalr-binding/latest/signalr_binding/trait.Settings.html
 ///
@@ -140,19 +142,90 @@ use proc_macro::TokenStream;
 /// | literal text | used as it is (any Unicode) | `"chat"` |
 /// | `{headers.NAME}` or `<headers.NAME>` | the request header `NAME` (matched case-insensitively; several values joined with `,`) | `"{headers.x-ms-client-principal-id}"` |
 /// | `{query.NAME}` or `<query.NAME>` | the query-string key `NAME` (matched case-sensitively; percent-decoded; the last one wins) | `"{query.userid}"` |
+/// | `{id_token.CLAIM}` | the string claim `CLAIM` of the id token read by `id_token`, which a key argument verifies (or `id_token_verified_elsewhere = true`) | `"{id_token.sub}"` |
+/// | `{principal.userId}`, `{principal.userDetails}`, `{principal.identityProvider}` | a field of the client principal that App Service and Static Web Apps send in `x-ms-client-principal` (base64 JSON) | `"{principal.userId}"` |
+/// | `{principal.claims.TYPE}` | the claims of type `TYPE` in that principal (several joined with `,`) | `"{principal.claims.http://schemas.microsoft.com/identity/claims/objectidentifier}"` |
 /// | text and expressions | concatenated | `"user-{query.id}"` |
 /// | `{{` `}}` `<<` `>>` | a literal `{` `}` `<` `>` | `"{{literal}}"` |
-/// | `%NAME%` as the whole value | the app setting `NAME` | `"%HUB_NAME%"` |
+/// | `%NAME%` | the app setting `NAME`, as the whole value or anywhere in it | `"%HUB_NAME%"`, `"%PREFIX%_chat"` |
 ///
 /// - An expression runs from its opener to the first matching closer and does not nest; nothing
 ///   in it is trimmed, so whitespace inside it is an error.
 /// - The source (`headers`, `query`) matches ASCII-case-insensitively (`{Headers.X}` is
 ///   `{headers.x}`). The name is everything after the first `.`, so `{query.user.id}` reads the
 ///   key `user.id`. A header name must be a valid HTTP header name.
-/// - `%NAME%` must be the entire value: `%NAME` (unclosed), `%%`, `%A%b`, `a%B%` and a lone `%` in
-///   literal text are errors. A value containing a literal `%` belongs in an app setting.
+/// - As in Azure, every `%NAME%` of a value reads a setting: each `%` opens a reference the next
+///   `%` closes, and there is no escape, so a `%` without its closing `%` (`%NAME`, `100%`) and
+///   `%%` are errors. A setting's value is used as literal text (Azure would read it as a
+///   template). A value containing a literal `%` belongs in an app setting. Settings are read on
+///   every request; a hub name of settings and text is checked and its URL built once per
+///   distinct value.
 /// - A header or query key missing from the request fails the binding with a 400 answer that
-///   names it.
+///   names it, and so do a missing or malformed `x-ms-client-principal` header, a principal
+///   without the field or claim, and an id token without the claim (or with one that is not a
+///   string).
+///
+/// ## Who is the user?
+///
+/// The user id (`user_id`) decides who a client can claim to be. Three sources, and what each
+/// trusts:
+///
+/// | source | trusts | use it |
+/// |---|---|---|
+/// | `{headers.x-ms-client-principal-id}` | the platform: App Service authentication sets it and strips it from incoming requests | only behind App Service / Functions authentication; elsewhere a client sends its own |
+/// | `{principal.userId}`, `{principal.claims.TYPE}` | the same platform, for the `x-ms-client-principal` header (Static Web Apps sends only this one) | only behind App Service authentication or Static Web Apps |
+/// | `{id_token.CLAIM}` | the id token's signature, checked here with your key | anywhere: the token is verified before the user id is read |
+///
+/// `{id_token.CLAIM}` needs `id_token` and a key argument: reading a claim of a token nobody
+/// verifies is a compile error, since a client would then choose its own user id. If a front
+/// end (a gateway, your middleware) verifies the token before the request arrives, say so with
+/// `id_token_verified_elsewhere = true`. With a verified token the access token never outlives
+/// the id token (its `exp` is capped, unlike Azure's), and `close_on_auth_expiry = true` asks
+/// the service to close the connection at that time.
+///
+/// ```rust
+/// use signalr_binding::{signalr_connection_info, BindingError, SignalRConnectionInfo};
+///
+/// #[signalr_connection_info(
+///     hub_name = "chat",
+///     user_id = "{id_token.sub}",
+///     id_token = "{headers.authorization}",
+///     id_token_hmac_secret_setting = "ID_TOKEN_SECRET",
+///     close_on_auth_expiry = true,
+/// )]
+/// fn negotiate(req: &http::Request<()>, info: SignalRConnectionInfo) -> Result<String, BindingError> {
+///     Ok(info.access_token)
+/// }
+/// # let context = signalr_binding::BindingContext::new().with_settings(|name: &str| match name {
+/// #     "AzureSignalRConnectionString" => Some(signalr_binding::EMULATOR_CONNECTION_STRING.to_owned()),
+/// #     "ID_TOKEN_SECRET" => Some("a secret from the app settings".to_owned()),
+/// #     _ => None,
+/// # });
+/// # let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+/// # let sign = |secret: &[u8]| {
+/// #     let claims = serde_json::json!({"sub": "ann", "exp": now + 600});
+/// #     let key = jsonwebtoken::EncodingKey::from_secret(secret).unwrap();
+/// #     jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
+/// # };
+/// # let with_token = |token: String| {
+/// #     http::Request::builder().header("authorization", token).extension(context.clone()).body(()).unwrap()
+/// # };
+/// # use base64::Engine as _;
+/// // A token signed with the secret in ID_TOKEN_SECRET gives the user id `ann`, and a
+/// // connection that closes when the token expires, ten minutes from now.
+/// let access_token = negotiate(&with_token(sign(b"a secret from the app settings")))?;
+/// # let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(access_token.split('.').nth(1).unwrap())?;
+/// # let claims: serde_json::Value = serde_json::from_slice(&payload)?;
+/// # assert_eq!(claims["asrs.s.uid"], "ann");
+/// # assert_eq!(claims["asrs.s.aeo"], (now + 600).to_string());
+/// # assert_eq!(claims["exp"], now + 600);
+/// // A forged token never sets a user id: it is a 401 and the body does not run.
+/// assert_eq!(negotiate(&with_token(sign(b"a guess"))).unwrap_err().status(), 401);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// The full comparison, and when the principal header can be trusted, is in the repository's
+/// [docs/identity-of-users.md](https://github.com/signalr-binding/signalr-binding/blob/main/docs/identity-of-users.md).
 ///
 /// The language is `signalr_binding::Template`'s, parsed by the same code at compile time here and
 /// at run time for `function.json`.
@@ -241,7 +314,8 @@ use proc_macro::TokenStream;
 /// one); an unknown argument; a duplicate argument; a value of the wrong kind (`hub_name = chat`
 /// suggests `"chat"`, `claim_type_list = "a, b"` suggests `["a", "b"]`); a malformed template
 /// (unclosed `{` or `<`, an unknown source like `{header.x}`, an empty name, an invalid header
-/// name, a misplaced `%`); an invalid [setting name](#setting-names); an empty or repeated claim
+/// name, an unknown principal field, a `%` without its closing `%` or `%%`); an invalid
+/// [setting name](#setting-names); an empty or repeated claim
 /// type; `id_token` without `claim_type_list` (unless the token is verified) or the other way
 /// round; a template that reads the request in a handler without a request parameter; no
 /// receiving parameter, or two; a receiver by reference; a return type that cannot carry a
@@ -249,7 +323,11 @@ use proc_macro::TokenStream;
 /// unknown algorithm name (with the list, and the closest name), `none`, an algorithm the key
 /// cannot verify, a repeated or an empty list; an empty issuer or audience, or one written as a
 /// `%NAME%` setting (it would be compared as written); a leeway over 3600 seconds; and the other
-/// verification arguments without a key.
+/// verification arguments without a key. For the user id: `{id_token.CLAIM}` without
+/// `id_token`, in `id_token` itself, or of a token that is not verified (without
+/// `id_token_verified_elsewhere = true`); `id_token_verified_elsewhere = true` with a key
+/// argument, or with no template reading a claim; `close_on_auth_expiry = true` without a key
+/// argument; a flag that is not `true` or `false`.
 ///
 /// # Examples
 ///

@@ -18,6 +18,12 @@
 //! or from a whole `function.json` with exactly one such block. Property names match
 //! case-insensitively, as the Functions host reads them; an unknown property is an error that
 //! suggests the closest known one, so a typo does not silently drop a property.
+//!
+//! The values are templates in the same language as the attribute's, `%NAME%` anywhere in a
+//! value included (`"hubName": "%PREFIX%_chat"`). `function.json` has no property that
+//! configures id-token verification, so a value that reads a claim of the id token
+//! (`{id_token.sub}`) is a [`ConfigError::UnverifiedIdTokenClaims`]: build such a binding with
+//! [`ConnectionInfoBinding::builder`] and `verify_id_token`.
 
 use std::str::FromStr;
 

@@ -121,6 +121,42 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Who is the user?
+//!
+//! The user id decides who a client can claim to be. `{headers.x-ms-client-principal-id}` and
+//! the client principal (`{principal.userId}`, `{principal.claims.TYPE}`, read from the
+//! `x-ms-client-principal` header of App Service authentication and Static Web Apps) are only
+//! as trustworthy as the platform that sets them and strips them from incoming requests.
+//! `{id_token.CLAIM}` reads a claim of the id token, which the binding must verify (or be told,
+//! with [`id_token_verified_elsewhere`](ConnectionInfoBindingBuilder::id_token_verified_elsewhere),
+//! that something before it did): a forged token is a 401 before any user id is read. With a
+//! verified id token the access token never outlives it, and
+//! [`close_on_auth_expiry`](ConnectionInfoBindingBuilder::close_on_auth_expiry) asks the service
+//! to close the connection when the login ends.
+//!
+//! ```
+//! # #[cfg(feature = "verify")] {
+//! use signalr_binding::{ConfigError, ConnectionInfoBinding, IdTokenVerification};
+//!
+//! let binding = ConnectionInfoBinding::builder("chat")
+//!     .user_id("{id_token.sub}")
+//!     .id_token("{headers.authorization}")
+//!     .verify_id_token(IdTokenVerification::jwks("ID_TOKEN_JWKS").audience("my-client-id"))
+//!     .close_on_auth_expiry()
+//!     .build()?;
+//! # let _ = binding;
+//!
+//! // A claim of a token nobody verifies would be chosen by the client.
+//! let error = ConnectionInfoBinding::builder("chat")
+//!     .user_id("{id_token.sub}")
+//!     .id_token("{headers.authorization}")
+//!     .build()
+//!     .unwrap_err();
+//! assert_eq!(error, ConfigError::UnverifiedIdTokenClaims { property: "userId" });
+//! # }
+//! # Ok::<(), signalr_binding::ConfigError>(())
+//! ```
+//!
 //! # Crate features
 //!
 //! - `verify` (default): id-token verification, [`IdTokenVerification`] and the attribute's
