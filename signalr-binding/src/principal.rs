@@ -240,11 +240,9 @@ fn claim_values<'j>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD;
 
     fn principal(json: serde_json::Value) -> Principal {
-        Principal::decode(&STANDARD.encode(json.to_string())).unwrap()
+        Principal::decode(&base64_simd::STANDARD.encode_to_string(json.to_string())).unwrap()
     }
 
     #[test]
@@ -318,8 +316,8 @@ mod tests {
     fn malformed_headers_are_refused_with_a_reason() {
         for header in [
             "not base64!",
-            &STANDARD.encode("[1]"),
-            &STANDARD.encode("{"),
+            &base64_simd::STANDARD.encode_to_string("[1]"),
+            &base64_simd::STANDARD.encode_to_string("{"),
         ] {
             let error = Principal::decode(header).unwrap_err();
             assert!(
@@ -334,7 +332,7 @@ mod tests {
             Err(PrincipalError::TooLarge { .. })
         ));
         // Unpadded base64 is accepted too.
-        let unpadded = STANDARD.encode(r#"{"userId":"u"}"#);
+        let unpadded = base64_simd::STANDARD.encode_to_string(r#"{"userId":"u"}"#);
         let unpadded = unpadded.trim_end_matches('=');
         assert_eq!(
             Principal::decode(unpadded)

@@ -4,17 +4,14 @@
 //! Run with `cargo test -p signalr-binding --test allocations_trusted -- --nocapture` to see
 //! the figures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::collections::HashMap;
-
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use jsonwebtoken::{EncodingKey, Header};
 use signalr_binding::{
     BindingContext, ConnectionInfoBinding, ConnectionInfoBindingBuilder,
     EMULATOR_CONNECTION_STRING, IdTokenVerification,
 };
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::collections::HashMap;
 
 /// The most allocations one resolve may make.
 const MAX_ALLOCATIONS: usize = 8;
@@ -85,7 +82,7 @@ fn id_token() -> String {
 }
 
 fn principal() -> String {
-    STANDARD.encode(
+    base64_simd::STANDARD.encode_to_string(
         serde_json::json!({
             "identityProvider": "aad", "userId": "d75b260a64504067bfc5b2905e3b8182",
             "userDetails": "ann@example.com", "userRoles": ["anonymous", "authenticated"]

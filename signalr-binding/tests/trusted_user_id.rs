@@ -3,11 +3,6 @@
 //! lifetime capped by the id token, the close-on-auth-expiry claims, and app settings anywhere
 //! in a value (`%NAME%`). Tokens are minted and checked with `jsonwebtoken`.
 
-use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Value, json};
 use signalr_binding::{
@@ -15,6 +10,8 @@ use signalr_binding::{
     FixedClock, FunctionJsonBinding, IdTokenError, IdTokenVerification, PrincipalError,
     SignalRConnectionInfo,
 };
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
 
 const ACCESS_KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
 const SECRET: &str = "the id-token secret of the tests";
@@ -121,8 +118,9 @@ fn a_forged_id_token_never_sets_the_user_id() {
         .unwrap_err();
     assert_eq!(error.status(), 401, "{error}");
     // Not signed at all.
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(json!({"sub": "admin", "exp": NOW + 600}).to_string());
+    let header = base64_simd::URL_SAFE_NO_PAD.encode_to_string(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = base64_simd::URL_SAFE_NO_PAD
+        .encode_to_string(json!({"sub": "admin", "exp": NOW + 600}).to_string());
     let unsigned = format!("{header}.{payload}.");
     let error = binding
         .resolve(&request(&[("authorization", &unsigned)]))
@@ -353,7 +351,7 @@ fn close_on_auth_expiry_needs_a_verified_id_token() {
 // --- {principal.*} ---
 
 fn principal_header(json: Value) -> String {
-    STANDARD.encode(json.to_string())
+    base64_simd::STANDARD.encode_to_string(json.to_string())
 }
 
 #[test]
@@ -425,7 +423,11 @@ fn a_missing_or_malformed_principal_is_a_400() {
             name: "x-ms-client-principal".into()
         }
     );
-    for bad in ["not base64 at all!", &STANDARD.encode("[]"), "e30K="] {
+    for bad in [
+        "not base64 at all!",
+        &base64_simd::STANDARD.encode_to_string("[]"),
+        "e30K=",
+    ] {
         let error = binding
             .resolve(&request(&[("x-ms-client-principal", bad)]))
             .unwrap_err();

@@ -2,8 +2,6 @@
 //! token's lifetime capped and the close-on-auth-expiry claims, and app settings anywhere in a
 //! value. Each handler gets what the runtime resolves for the same binding.
 
-use base64::engine::general_purpose::STANDARD;
-
 use super::*;
 
 #[signalr_connection_info(
@@ -116,8 +114,8 @@ fn an_id_token_verified_elsewhere_is_read() {
 
 #[test]
 fn the_user_id_comes_from_the_principal_and_settings_from_anywhere_in_a_value() {
-    let principal =
-        STANDARD.encode(r#"{"identityProvider":"github","userId":"u1","userRoles":[]}"#);
+    let principal = base64_simd::STANDARD
+        .encode_to_string(r#"{"identityProvider":"github","userId":"u1","userRoles":[]}"#);
     let req = request_with(&[("x-ms-client-principal", &principal)]);
     let info = principal_user(&req).unwrap();
     assert_eq!(info.url, "http://localhost:8888/client/?hub=lobby_v2");
