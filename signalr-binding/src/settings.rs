@@ -37,6 +37,40 @@ use signalr_binding_expression::validate_setting_name;
 pub trait Settings: Send + Sync + 'static {
     /// The value of setting `name`, or `None` when it is not set.
     fn get(&self, name: &str) -> Option<Cow<'_, str>>;
+
+    /// The names of the settings under the section `prefix` (for example
+    /// `Azure:SignalR:Endpoints:`), each spelled as [`get`](Self::get) takes it, in no
+    /// particular order.
+    ///
+    /// A name matches when it starts with `prefix` compared as .NET configuration compares
+    /// keys: ASCII case-insensitively, with `__` read as `:` (the environment's spelling of a
+    /// section separator). Used to find the settings of several SignalR Service endpoints
+    /// (see `docs/endpoints.md`); sources that cannot list their names keep the default, none.
+    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let _ = prefix;
+        Vec::new()
+    }
+}
+
+/// Whether setting `name` lies under section `prefix`: ASCII case-insensitively, `__` in
+/// `name` read as `:`.
+pub(crate) fn has_section_prefix(name: &str, prefix: &str) -> bool {
+    strip_section_prefix(name, prefix).is_some()
+}
+
+/// The rest of setting `name` after section `prefix`, matched as
+/// [`has_section_prefix`] matches it.
+pub(crate) fn strip_section_prefix<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
+    let mut rest = name.as_bytes();
+    for &expected in prefix.as_bytes() {
+        match rest {
+            [b'_', b'_', tail @ ..] if expected == b':' => rest = tail,
+            [first, tail @ ..] if first.eq_ignore_ascii_case(&expected) => rest = tail,
+            _ => return None,
+        }
+    }
+    // Only ASCII bytes were consumed, so the rest starts at a character boundary.
+    Some(&name[name.len() - rest.len()..])
 }
 
 /// Settings from the process environment: how Azure Functions passes app settings.
@@ -54,17 +88,38 @@ impl Settings for EnvSettings {
         }
         std::env::var(name).ok().map(Cow::Owned)
     }
+
+    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
+        std::env::vars_os()
+            .filter_map(|(name, _)| name.into_string().ok())
+            .filter(|name| has_section_prefix(name, prefix))
+            .collect()
+    }
 }
 
 impl Settings for HashMap<String, String> {
     fn get(&self, name: &str) -> Option<Cow<'_, str>> {
         HashMap::get(self, name).map(|value| Cow::Borrowed(value.as_str()))
     }
+
+    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.keys()
+            .filter(|name| has_section_prefix(name, prefix))
+            .cloned()
+            .collect()
+    }
 }
 
 impl Settings for BTreeMap<String, String> {
     fn get(&self, name: &str) -> Option<Cow<'_, str>> {
         BTreeMap::get(self, name).map(|value| Cow::Borrowed(value.as_str()))
+    }
+
+    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.keys()
+            .filter(|name| has_section_prefix(name, prefix))
+            .cloned()
+            .collect()
     }
 }
 
@@ -175,6 +230,33 @@ mod tests {
         let closure = |name: &str| (name == "C").then(|| "3".to_owned());
         assert_eq!(Settings::get(&closure, "C").as_deref(), Some("3"));
         assert_eq!(Settings::get(&closure, "A"), None);
+    }
+
+    #[test]
+    fn names_under_a_section_match_as_configuration_keys_do() {
+        let map = HashMap::from([
+            ("Azure:SignalR:Endpoints:east".to_owned(), "1".to_owned()),
+            (
+                "azure__signalr__endpoints__west__secondary".to_owned(),
+                "2".to_owned(),
+            ),
+            ("Azure:SignalR:EndpointsX".to_owned(), "3".to_owned()),
+            ("Other".to_owned(), "4".to_owned()),
+        ]);
+        let mut names = map.names_with_prefix("Azure:SignalR:Endpoints:");
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "Azure:SignalR:Endpoints:east",
+                "azure__signalr__endpoints__west__secondary"
+            ]
+        );
+        let tree: BTreeMap<_, _> = map.into_iter().collect();
+        assert_eq!(tree.names_with_prefix("Other").len(), 1);
+        let closure = |_: &str| Some(String::new());
+        assert!(closure.names_with_prefix("").is_empty());
+        assert!(!has_section_prefix("Azure_SignalR", "Azure:"));
     }
 
     #[test]
