@@ -15,6 +15,7 @@ use crate::claims;
 use crate::claims::CopiedClaims;
 use crate::connection_info::SignalRConnectionInfo;
 use crate::connection_string::{ConnectionString, ConnectionStringError, Credential};
+use crate::endpoints::{EndpointConnectionInfo, Endpoints, SignalRNegotiation};
 use crate::error::BindingError;
 use crate::memo::{Memo, Memoized};
 use crate::principal::Principal;
@@ -58,6 +59,8 @@ pub struct ConnectionInfoBinding {
     verification: Option<IdTokenVerification>,
     #[cfg(feature = "verify")]
     verifier: VerifierCache,
+    /// Several endpoints (`Azure:SignalR:Endpoints`), when the binding reads them.
+    endpoints: Option<Endpoints>,
 }
 
 /// A binding's properties, parsed. The attribute writes them as a `const` expression, so every
@@ -82,7 +85,8 @@ pub struct Properties {
 }
 
 /// A connection string made ready to sign with: parsed, key prepared, URLs built.
-struct Prepared {
+#[derive(Clone)]
+pub(crate) struct Prepared {
     /// `None` for identity-based auth, which this version cannot sign for.
     key: Option<SigningKey>,
     /// `{client endpoint}/client/?hub=`
@@ -98,7 +102,16 @@ struct Prepared {
 
 impl Prepared {
     fn new(source: &str, literal_hub: Option<&str>) -> Result<Self, ConnectionStringError> {
-        let connection = ConnectionString::parse(source)?;
+        Ok(Self::from_connection(
+            &ConnectionString::parse(source)?,
+            literal_hub,
+        ))
+    }
+
+    pub(crate) fn from_connection(
+        connection: &ConnectionString,
+        literal_hub: Option<&str>,
+    ) -> Self {
         let key = match connection.credential() {
             Credential::AccessKey(key) => Some(SigningKey::new(key)),
             Credential::Identity(_) => None,
@@ -112,13 +125,13 @@ impl Prepared {
                 format!("{audience_prefix}{hub}"),
             )
         });
-        Ok(Self {
+        Self {
             key,
             url_prefix,
             audience_prefix,
             literal_hub,
             settings_hub: Memo::new(),
-        })
+        }
     }
 }
 
@@ -139,6 +152,7 @@ impl ConnectionInfoBinding {
             verification: None,
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
+            endpoints: None,
         }
     }
 
@@ -156,6 +170,7 @@ impl ConnectionInfoBinding {
             header_names: OnceLock::new(),
             verification: Some(verification),
             verifier: VerifierCache::new(),
+            endpoints: None,
         }
     }
 
@@ -249,6 +264,12 @@ impl ConnectionInfoBinding {
         clock: &dyn Clock,
     ) -> Result<SignalRConnectionInfo, BindingError> {
         let setting = &*self.properties.connection_string_setting;
+        if let Some(endpoints) = &self.endpoints {
+            let set =
+                endpoints.endpoints(settings, setting, self.properties.hub_name.as_literal())?;
+            let chosen = endpoints.route(request, &set.endpoints)?;
+            return self.mint(&chosen.prepared, chosen.setting(), request, settings, clock);
+        }
         let connection_string =
             settings
                 .get(setting)
@@ -256,6 +277,121 @@ impl ConnectionInfoBinding {
                     setting: setting.to_owned(),
                 })?;
         let prepared = self.prepared(&connection_string)?;
+        self.mint(&prepared, setting, request, settings, clock)
+    }
+
+    /// Connection info for every endpoint of a binding with several
+    /// ([`multiple_endpoints`](ConnectionInfoBindingBuilder::multiple_endpoints)), as Azure's
+    /// `SignalRNegotiation`, with the settings and clock of the request's
+    /// [`BindingContext`](crate::BindingContext) or the defaults. A binding with one
+    /// connection string answers with that one endpoint.
+    pub fn negotiate<R: BindingRequest + ?Sized>(
+        &self,
+        request: &R,
+    ) -> Result<SignalRNegotiation, BindingError> {
+        let request: &dyn BindingRequest = &request;
+        match request.context() {
+            Some(context) => {
+                self.negotiate_with(Some(request), context.settings(), context.clock())
+            }
+            None => self.negotiate_with(Some(request), &EnvSettings, &SystemClock),
+        }
+    }
+
+    /// [`negotiate`](Self::negotiate) with explicit settings and clock.
+    pub fn negotiate_with(
+        &self,
+        request: Option<&dyn BindingRequest>,
+        settings: &dyn Settings,
+        clock: &dyn Clock,
+    ) -> Result<SignalRNegotiation, BindingError> {
+        let set = self.endpoint_set(settings)?;
+        let endpoints = set
+            .endpoints
+            .iter()
+            .map(|endpoint| {
+                Ok(EndpointConnectionInfo {
+                    endpoint_type: endpoint.endpoint_type(),
+                    name: endpoint.name().to_owned(),
+                    endpoint: endpoint.endpoint().to_owned(),
+                    online: endpoint.online(),
+                    connection_info: self.mint(
+                        &endpoint.prepared,
+                        endpoint.setting(),
+                        request,
+                        settings,
+                        clock,
+                    )?,
+                })
+            })
+            .collect::<Result<_, BindingError>>()?;
+        Ok(SignalRNegotiation { endpoints })
+    }
+
+    /// The binding's endpoints for the current values of `settings`: several with
+    /// [`multiple_endpoints`](ConnectionInfoBindingBuilder::multiple_endpoints), else the one
+    /// of its connection-string setting.
+    pub fn endpoints_with(
+        &self,
+        settings: &dyn Settings,
+    ) -> Result<Vec<crate::ServiceEndpoint>, BindingError> {
+        Ok(self.endpoint_set(settings)?.endpoints.to_vec())
+    }
+
+    fn endpoint_set(
+        &self,
+        settings: &dyn Settings,
+    ) -> Result<std::sync::Arc<crate::endpoints::EndpointSet>, BindingError> {
+        let setting = &*self.properties.connection_string_setting;
+        let literal = self.properties.hub_name.as_literal();
+        match &self.endpoints {
+            Some(endpoints) => endpoints.endpoints(settings, setting, literal),
+            // One connection string: the same set, with no section read and no health check.
+            None => {
+                if settings.get(setting).is_none() {
+                    return Err(BindingError::MissingConnectionString {
+                        setting: setting.to_owned(),
+                    });
+                }
+                Endpoints::own_setting_only().endpoints(settings, setting, literal)
+            }
+        }
+    }
+
+    /// Checks the health of every endpoint of the current settings now, as the background
+    /// check does, and waits for the answers (feature `health-check`). Only with more than one
+    /// endpoint: a single endpoint is never checked.
+    #[cfg(feature = "health-check")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "health-check")))]
+    pub async fn check_endpoints(&self, settings: &dyn Settings) -> Result<(), BindingError> {
+        let Some(endpoints) = &self.endpoints else {
+            return Ok(());
+        };
+        let set = endpoints.endpoints(
+            settings,
+            &self.properties.connection_string_setting,
+            self.properties.hub_name.as_literal(),
+        )?;
+        if set.endpoints.len() > 1 {
+            crate::endpoints::check_now(&set, endpoints.options()).await;
+        }
+        Ok(())
+    }
+
+    /// The binding's multiple-endpoint state, set by the builder.
+    pub(crate) fn endpoints_mut(&mut self) -> &mut Endpoints {
+        self.endpoints.get_or_insert_with(Endpoints::new)
+    }
+
+    /// Mints connection info with the prepared connection of setting `setting`.
+    fn mint(
+        &self,
+        prepared: &Prepared,
+        setting: &str,
+        request: Option<&dyn BindingRequest>,
+        settings: &dyn Settings,
+        clock: &dyn Clock,
+    ) -> Result<SignalRConnectionInfo, BindingError> {
         let Some(key) = &prepared.key else {
             return Err(BindingError::IdentityAuthNotSupported {
                 setting: setting.to_owned(),
@@ -705,7 +841,8 @@ impl fmt::Debug for ConnectionInfoBinding {
             .field(
                 "close_on_auth_expiry",
                 &self.properties.close_on_auth_expiry,
-            );
+            )
+            .field("endpoints", &self.endpoints);
         #[cfg(feature = "verify")]
         debug.field("verification", &self.verification);
         debug.finish()

@@ -8,6 +8,7 @@ use signalr_binding_expression::{
 };
 
 use crate::binding::{ConnectionInfoBinding, DEFAULT_TOKEN_LIFETIME, Properties};
+use crate::endpoints::{Endpoints, Router};
 use crate::error::ConfigError;
 #[cfg(feature = "verify")]
 use crate::verification::IdTokenVerification;
@@ -37,6 +38,7 @@ pub struct ConnectionInfoBindingBuilder {
     close_on_auth_expiry: bool,
     #[cfg(feature = "verify")]
     verification: Option<IdTokenVerification>,
+    endpoints: Option<Endpoints>,
 }
 
 impl ConnectionInfoBindingBuilder {
@@ -53,6 +55,7 @@ impl ConnectionInfoBindingBuilder {
             close_on_auth_expiry: false,
             #[cfg(feature = "verify")]
             verification: None,
+            endpoints: None,
         }
     }
 
@@ -127,6 +130,37 @@ impl ConnectionInfoBindingBuilder {
     /// ([`verify_id_token`](Self::verify_id_token)).
     pub fn close_on_auth_expiry(mut self) -> Self {
         self.close_on_auth_expiry = true;
+        self
+    }
+
+    /// Reads several SignalR Service endpoints, as the Functions extension does: the
+    /// connection-string setting is one, unnamed, primary endpoint, and every
+    /// `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]` setting
+    /// (`Azure__SignalR__Endpoints__<Name>` in the environment) one more; each request is
+    /// routed to one of them ([`router`](Self::router)). See `docs/endpoints.md`.
+    pub fn multiple_endpoints(mut self) -> Self {
+        self.endpoints.get_or_insert_with(Endpoints::new);
+        self
+    }
+
+    /// Routes requests among several endpoints with `router` instead of Azure's default
+    /// ([`DefaultRouter`](crate::DefaultRouter)); implies
+    /// [`multiple_endpoints`](Self::multiple_endpoints).
+    pub fn router(mut self, router: impl Router) -> Self {
+        self.endpoints
+            .get_or_insert_with(Endpoints::new)
+            .set_router(std::sync::Arc::new(router));
+        self
+    }
+
+    /// How the endpoints' health is checked in the background (default: as Azure, every two
+    /// minutes); implies [`multiple_endpoints`](Self::multiple_endpoints).
+    #[cfg(feature = "health-check")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "health-check")))]
+    pub fn health_check(mut self, options: crate::HealthCheckOptions) -> Self {
+        self.endpoints
+            .get_or_insert_with(Endpoints::new)
+            .set_health_check(options);
         self
     }
 
@@ -211,12 +245,17 @@ impl ConnectionInfoBindingBuilder {
             close_on_auth_expiry: self.close_on_auth_expiry,
         };
         #[cfg(feature = "verify")]
-        if let Some(verification) = self.verification {
-            return Ok(ConnectionInfoBinding::from_static_verified(
-                properties,
-                verification,
-            ));
+        let mut binding = match self.verification {
+            Some(verification) => {
+                ConnectionInfoBinding::from_static_verified(properties, verification)
+            }
+            None => ConnectionInfoBinding::from_static(properties),
+        };
+        #[cfg(not(feature = "verify"))]
+        let mut binding = ConnectionInfoBinding::from_static(properties);
+        if let Some(endpoints) = self.endpoints {
+            *binding.endpoints_mut() = endpoints;
         }
-        Ok(ConnectionInfoBinding::from_static(properties))
+        Ok(binding)
     }
 }

@@ -124,6 +124,23 @@ pub enum BindingError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A binding with several endpoints finds none: neither its connection-string setting nor
+    /// any `Azure:SignalR:Endpoints:<Name>` setting is set.
+    #[error(
+        "no SignalR Service endpoint is configured: neither `{setting}` nor any \
+         `Azure:SignalR:Endpoints:<Name>` setting is set"
+    )]
+    NoEndpoints {
+        /// The binding's connection-string setting.
+        setting: String,
+    },
+    /// The configured endpoints are all secondary.
+    #[error("no primary SignalR Service endpoint is configured")]
+    NoPrimaryEndpoint,
+    /// No endpoint is online to route the request to (or a custom router chose none): a 503
+    /// with a `Retry-After`.
+    #[error("Azure SignalR Service is not connected yet, please try again later.")]
+    NoEndpointOnline,
     /// The minted access token would be longer than the service accepts.
     #[error("AccessToken must not be longer than 4K. The token would be {length} characters.")]
     TokenTooLong {
@@ -175,7 +192,10 @@ impl BindingError {
             Self::UnresolvedSetting { .. }
             | Self::MissingConnectionString { .. }
             | Self::InvalidConnectionString { .. }
-            | Self::IdentityAuthNotSupported { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            | Self::IdentityAuthNotSupported { .. }
+            | Self::NoEndpoints { .. }
+            | Self::NoPrimaryEndpoint => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::NoEndpointOnline => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -200,6 +220,9 @@ impl BindingError {
             Self::MissingVerificationKey { .. } => "missing_verification_key",
             #[cfg(feature = "verify")]
             Self::InvalidVerificationKey { .. } => "invalid_verification_key",
+            Self::NoEndpoints { .. } => "no_endpoints",
+            Self::NoPrimaryEndpoint => "no_primary_endpoint",
+            Self::NoEndpointOnline => "no_endpoint_online",
             Self::TokenTooLong { .. } => "token_too_long",
         }
     }
@@ -240,6 +263,14 @@ impl BindingError {
             Self::IdentityAuthNotSupported { .. } => {
                 "use a connection string with an AccessKey".into()
             }
+            Self::NoEndpoints { .. } => {
+                "set the connection string of your Azure SignalR Service resource in one of them"
+                    .into()
+            }
+            Self::NoPrimaryEndpoint => "name one endpoint `Azure:SignalR:Endpoints:<Name>` or \
+                 `Azure:SignalR:Endpoints:<Name>:primary`"
+                .into(),
+            Self::NoEndpointOnline => "retry after the time in the `Retry-After` header".into(),
             Self::TokenTooLong { .. } => {
                 "send a shorter user id or copy fewer claims from the id token".into()
             }
@@ -260,6 +291,13 @@ impl BindingError {
             #[cfg(feature = "verify")]
             Self::IdTokenRejected(_) | Self::InvalidVerificationKey { .. } => return None,
         })
+    }
+
+    /// How long a client should wait before retrying, sent as `Retry-After`: the interval of
+    /// the endpoints' health check, for [`NoEndpointOnline`](Self::NoEndpointOnline); `None`
+    /// for every other error.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        matches!(self, Self::NoEndpointOnline).then_some(RETRY_AFTER)
     }
 
     /// Whether the request (rather than the deployment) is at fault: a 4xx status.
@@ -304,7 +342,7 @@ impl BindingError {
         let status = self.status();
         let mut error = serde_json::Map::new();
         error.insert("code".into(), self.code().into());
-        if status.is_server_error() {
+        if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             error.insert(
                 "message".into(),
                 "the SignalR connection-info binding is misconfigured on the server; see its logs"
@@ -320,6 +358,10 @@ impl BindingError {
         serde_json::json!({ "error": error }).to_string()
     }
 }
+
+/// The `Retry-After` of [`BindingError::NoEndpointOnline`]: a retry within the health check's
+/// retry window (three attempts, 3 s apart) may find an endpoint back online.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why a binding could not be built from its properties.
 ///

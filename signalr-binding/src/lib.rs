@@ -166,6 +166,12 @@
 //!   names the feature.
 //! - `axum`: [`SignalRConnectionInfo`] and [`BindingError`] implement `axum`'s
 //!   `IntoResponse`.
+//! - `health-check`: the background health check of several endpoints
+//!   ([`multiple_endpoints`](ConnectionInfoBindingBuilder::multiple_endpoints)): `HEAD
+//!   {endpoint}/api/health` every two minutes on the tokio runtime the binding first resolves
+//!   in, [`HealthCheckOptions`], [`ConnectionInfoBinding::check_endpoints`]. Brings in tokio,
+//!   hyper-util's client and tracing. Without it, endpoints stay online unless the application
+//!   marks them ([`ServiceEndpoint::set_online`]).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -178,6 +184,7 @@ mod builder;
 mod claims;
 mod connection_info;
 mod connection_string;
+mod endpoints;
 mod error;
 mod function_json;
 mod json;
@@ -202,6 +209,13 @@ pub use connection_string::{
     AccessKey, AuthType, ConnectionString, ConnectionStringError, Credential,
     EMULATOR_CONNECTION_STRING, IdentityCredential, IdentityKind,
 };
+pub use endpoints::{
+    DefaultRouter, ENDPOINTS_SECTION, EndpointConnectionInfo, EndpointType, Router,
+    ServiceEndpoint, SignalRNegotiation,
+};
+#[cfg(feature = "health-check")]
+#[cfg_attr(docsrs, doc(cfg(feature = "health-check")))]
+pub use endpoints::{HealthCheckOptions, HealthProbe};
 pub use error::{BindingError, ConfigError};
 pub use function_json::{BINDING_TYPE, FunctionJsonBinding};
 pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};

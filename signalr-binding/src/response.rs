@@ -38,6 +38,11 @@ impl<B: From<String>> FromBindingError for http::Response<B> {
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/json"),
         );
+        if let Some(after) = error.retry_after() {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, after.as_secs().into());
+        }
         if let Some(challenge) = error.www_authenticate() {
             response
                 .headers_mut()
@@ -78,6 +83,21 @@ mod tests {
             name: "x-a".into(),
         });
         assert!(!other.headers().contains_key("www-authenticate"));
+    }
+
+    #[test]
+    fn no_endpoint_online_answers_503_with_retry_after() {
+        let response = http::Response::<String>::from_binding_error(BindingError::NoEndpointOnline);
+        assert_eq!(response.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()["retry-after"], "10");
+        let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+        assert_eq!(body["error"]["code"], "no_endpoint_online");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not connected yet")
+        );
     }
 
     #[test]

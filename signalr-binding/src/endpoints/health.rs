@@ -1,0 +1,196 @@
+//! The endpoints' health check, as the service SDK checks it (Azure/azure-signalr,
+//! `src/Microsoft.Azure.SignalR.Management/HubInstanceFactories/RestHealthCheckService.cs`):
+//! `HEAD {endpoint}/api/health?api-version=2022-06-01` without authentication, a 2 s timeout
+//! per attempt, two retries 3 s apart, every two minutes, and only with more than one endpoint.
+//!
+//! The check runs in the background on the tokio runtime the binding first resolves in; a
+//! request never waits for it. It reads the set of endpoints the last request read and stops
+//! when the binding is dropped.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use http_body_util::Empty;
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use super::{EndpointSet, EndpointsState};
+
+/// A health probe: the answer for a health URL, `Some(true)` online, `Some(false)` offline,
+/// `None` when it cannot tell (the endpoint's state is then kept).
+pub type HealthProbe =
+    Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Option<bool>> + Send>> + Send + Sync>;
+
+/// How and how often the endpoints' health is checked (feature `health-check`).
+///
+/// The defaults are Azure's: every two minutes, a 2 s timeout, two retries 3 s apart.
+/// The built-in probe speaks plain HTTP (the local emulator, stand-ins, a private
+/// `http://` endpoint); an `https://` endpoint needs a probe with TLS
+/// ([`with_probe`](Self::with_probe)), and is left online without one.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct HealthCheckOptions {
+    /// Time between two rounds of checks.
+    pub interval: Duration,
+    /// The longest one attempt may take.
+    pub timeout: Duration,
+    /// Attempts after a failed first one before an endpoint counts as offline.
+    pub retries: u32,
+    /// Time between two attempts.
+    pub retry_delay: Duration,
+    probe: Option<HealthProbe>,
+}
+
+impl Default for HealthCheckOptions {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(120),
+            timeout: Duration::from_secs(2),
+            retries: 2,
+            retry_delay: Duration::from_secs(3),
+            probe: None,
+        }
+    }
+}
+
+impl HealthCheckOptions {
+    /// Azure's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks every `interval`.
+    #[must_use]
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Gives up one attempt after `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries a failed attempt `retries` times, `delay` apart.
+    #[must_use]
+    pub fn retries(mut self, retries: u32, delay: Duration) -> Self {
+        self.retries = retries;
+        self.retry_delay = delay;
+        self
+    }
+
+    /// Probes with `probe` instead of the built-in plain-HTTP client: for `https://`
+    /// endpoints, give it a `HEAD` request with your TLS-capable client (each attempt is still
+    /// bounded by [`timeout`](Self::timeout)).
+    #[must_use]
+    pub fn with_probe(mut self, probe: HealthProbe) -> Self {
+        self.probe = Some(probe);
+        self
+    }
+}
+
+impl fmt::Debug for HealthCheckOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HealthCheckOptions")
+            .field("interval", &self.interval)
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("retry_delay", &self.retry_delay)
+            .field("custom_probe", &self.probe.is_some())
+            .finish()
+    }
+}
+
+/// Starts the background check of `state`'s endpoints, once, when a tokio runtime is current.
+pub(crate) fn start(state: &Arc<EndpointsState>, options: &HealthCheckOptions) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    if state.checking.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let weak: Weak<EndpointsState> = Arc::downgrade(state);
+    let options = options.clone();
+    runtime.spawn(async move {
+        loop {
+            let Some(set) = weak.upgrade().and_then(|state| state.current()) else {
+                return;
+            };
+            if set.endpoints.len() > 1 {
+                check_now(&set, &options).await;
+            }
+            drop(set);
+            tokio::time::sleep(options.interval).await;
+        }
+    });
+}
+
+/// Checks every endpoint of `set` at once and records the answers.
+pub(crate) async fn check_now(set: &EndpointSet, options: &HealthCheckOptions) {
+    let probe = options.probe.clone().unwrap_or_else(http_probe);
+    let checks: Vec<_> = set
+        .endpoints
+        .iter()
+        .map(|endpoint| {
+            let url = endpoint.health_url();
+            let health = Arc::clone(&endpoint.health);
+            let probe = Arc::clone(&probe);
+            let options = options.clone();
+            tokio::spawn(async move {
+                if let Some(online) = check(&probe, url, &options).await {
+                    health.set(online);
+                }
+            })
+        })
+        .collect();
+    for check in checks {
+        // A panicking probe leaves its endpoint's state as it was.
+        let _ = check.await;
+    }
+}
+
+/// One endpoint's answer: online at the first successful attempt, offline when every attempt
+/// failed, `None` when the probe cannot tell.
+async fn check(probe: &HealthProbe, url: String, options: &HealthCheckOptions) -> Option<bool> {
+    for attempt in 0..=options.retries {
+        if attempt > 0 {
+            tokio::time::sleep(options.retry_delay).await;
+        }
+        match tokio::time::timeout(options.timeout, probe(url.clone())).await {
+            Ok(Some(true)) => return Some(true),
+            Ok(None) => return None,
+            Ok(Some(false)) | Err(_) => {}
+        }
+    }
+    Some(false)
+}
+
+/// The built-in probe: `HEAD` over plain HTTP; a success status is online. An `https://` URL
+/// cannot be told (`None`).
+fn http_probe() -> HealthProbe {
+    let client: Client<HttpConnector, Empty<Bytes>> =
+        Client::builder(TokioExecutor::new()).build_http();
+    Arc::new(move |url: String| {
+        let client = client.clone();
+        Box::pin(async move {
+            if !url.starts_with("http://") {
+                return None;
+            }
+            let request = http::Request::head(url).body(Empty::new()).ok()?;
+            Some(
+                client
+                    .request(request)
+                    .await
+                    .is_ok_and(|response| response.status().is_success()),
+            )
+        })
+    })
+}

@@ -1,0 +1,458 @@
+use std::collections::{BTreeMap, HashMap};
+
+use super::router::route_default;
+use super::*;
+use crate::connection_string::ConnectionStringError;
+use crate::{ConnectionInfoBinding, DefaultRouter, FixedClock, SystemClock};
+
+const OWN: &str = "AzureSignalRConnectionString";
+
+fn cs(host: &str) -> String {
+    format!("Endpoint=https://{host};AccessKey=key-of-{host};Version=1.0;")
+}
+
+fn binding() -> ConnectionInfoBinding {
+    ConnectionInfoBinding::builder("chat")
+        .multiple_endpoints()
+        .build()
+        .unwrap()
+}
+
+fn endpoints(settings: &[(&str, String)]) -> Result<Vec<ServiceEndpoint>, BindingError> {
+    let settings: HashMap<String, String> = settings
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    binding().endpoints_with(&settings)
+}
+
+fn summary(endpoints: &[ServiceEndpoint]) -> Vec<(String, EndpointType, String)> {
+    endpoints
+        .iter()
+        .map(|e| {
+            (
+                e.name().to_owned(),
+                e.endpoint_type(),
+                e.endpoint().to_owned(),
+            )
+        })
+        .collect()
+}
+
+use EndpointType::{Primary, Secondary};
+
+#[test]
+fn every_form_of_the_settings_layout_is_read() {
+    let found = endpoints(&[
+        (OWN, cs("own.service.signalr.net")),
+        (
+            "Azure:SignalR:Endpoints:east",
+            cs("east.service.signalr.net"),
+        ),
+        (
+            "Azure:SignalR:Endpoints:north:primary",
+            cs("north.service.signalr.net"),
+        ),
+        (
+            "Azure:SignalR:Endpoints:west:Secondary",
+            cs("west.service.signalr.net"),
+        ),
+        (
+            "Azure__SignalR__Endpoints__south__secondary",
+            cs("south.service.signalr.net"),
+        ),
+        (
+            "azure__signalr__endpoints__Central",
+            cs("central.service.signalr.net:444"),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        summary(&found),
+        [
+            ("".into(), Primary, "https://own.service.signalr.net".into()),
+            (
+                "Central".into(),
+                Primary,
+                "https://central.service.signalr.net:444".into()
+            ),
+            (
+                "east".into(),
+                Primary,
+                "https://east.service.signalr.net".into()
+            ),
+            (
+                "north".into(),
+                Primary,
+                "https://north.service.signalr.net".into()
+            ),
+            (
+                "south".into(),
+                Secondary,
+                "https://south.service.signalr.net".into()
+            ),
+            (
+                "west".into(),
+                Secondary,
+                "https://west.service.signalr.net".into()
+            ),
+        ]
+    );
+    assert_eq!(found[2].setting(), "Azure:SignalR:Endpoints:east");
+    assert!(found.iter().all(ServiceEndpoint::online));
+}
+
+#[test]
+fn only_the_section_or_only_the_own_setting_is_enough() {
+    let only_named = endpoints(&[("Azure:SignalR:Endpoints:east", cs("east"))]).unwrap();
+    assert_eq!(
+        summary(&only_named),
+        [("east".into(), Primary, "https://east".into())]
+    );
+    let only_own = endpoints(&[(OWN, cs("own"))]).unwrap();
+    assert_eq!(
+        summary(&only_own),
+        [("".into(), Primary, "https://own".into())]
+    );
+}
+
+#[test]
+fn identity_sections_unknown_types_and_empty_values_are_not_endpoints() {
+    let found = endpoints(&[
+        ("Azure:SignalR:Endpoints:east", cs("east")),
+        ("Azure:SignalR:Endpoints:id:serviceUri", "https://id".into()),
+        ("Azure:SignalR:Endpoints:id:type", "azure".into()),
+        ("Azure:SignalR:Endpoints:x:tertiary", cs("x")),
+        ("Azure:SignalR:Endpoints:y:primary:more", cs("y")),
+        ("Azure:SignalR:Endpoints:empty", "  ".into()),
+        ("Azure:SignalR:Endpoints:", cs("noname")),
+        ("Azure:SignalR:EndpointsX", cs("other")),
+    ])
+    .unwrap();
+    assert_eq!(
+        summary(&found),
+        [("east".into(), Primary, "https://east".into())]
+    );
+}
+
+#[test]
+fn duplicates_by_scheme_host_and_port_keep_a_primary_first() {
+    let found = endpoints(&[
+        (OWN, cs("a")),
+        // The same service as the own setting, written differently.
+        (
+            "Azure:SignalR:Endpoints:a2",
+            "Endpoint=https://A:443/;AccessKey=k2".into(),
+        ),
+        ("Azure:SignalR:Endpoints:b:secondary", cs("b")),
+        (
+            "Azure:SignalR:Endpoints:c",
+            "Endpoint=https://b;AccessKey=k3".into(),
+        ),
+        // Another port is another service.
+        (
+            "Azure:SignalR:Endpoints:d",
+            "Endpoint=https://a;Port=8443;AccessKey=k".into(),
+        ),
+        // Another scheme too.
+        (
+            "Azure:SignalR:Endpoints:e",
+            "Endpoint=http://a;AccessKey=k".into(),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        summary(&found),
+        [
+            ("".into(), Primary, "https://a".into()),
+            ("c".into(), Primary, "https://b".into()),
+            ("d".into(), Primary, "https://a:8443".into()),
+            ("e".into(), Primary, "http://a".into()),
+        ]
+    );
+}
+
+#[test]
+fn none_or_no_primary_is_a_configuration_error() {
+    let none = endpoints(&[("Unrelated", cs("a"))]).unwrap_err();
+    assert_eq!(
+        none,
+        BindingError::NoEndpoints {
+            setting: OWN.into()
+        }
+    );
+    assert_eq!(none.status(), 500);
+    assert!(none.to_string().contains(OWN), "{none}");
+    let no_primary = endpoints(&[("Azure:SignalR:Endpoints:b:secondary", cs("b"))]).unwrap_err();
+    assert_eq!(no_primary, BindingError::NoPrimaryEndpoint);
+    assert_eq!(no_primary.code(), "no_primary_endpoint");
+}
+
+#[test]
+fn a_bad_value_names_its_setting_and_never_the_key() {
+    let error = endpoints(&[
+        (OWN, cs("a")),
+        (
+            "Azure:SignalR:Endpoints:east:secondary",
+            "Endpoint=ftp://x;AccessKey=SECRET".into(),
+        ),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        error,
+        BindingError::InvalidConnectionString {
+            setting: "Azure:SignalR:Endpoints:east:secondary".into(),
+            reason: ConnectionStringError::InvalidEndpoint,
+        }
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("Azure:SignalR:Endpoints:east:secondary")
+    );
+    assert!(!error.to_string().contains("SECRET"));
+    let own = endpoints(&[(OWN, "AccessKey=SECRET;x=y".into())]).unwrap_err();
+    assert!(matches!(own, BindingError::InvalidConnectionString { setting, .. } if setting == OWN));
+}
+
+#[test]
+fn settings_are_read_once_per_distinct_set_of_values_and_a_change_is_picked_up() {
+    let mut binding = binding();
+    let mut settings = BTreeMap::from([
+        (OWN.to_owned(), cs("a")),
+        ("Azure:SignalR:Endpoints:b".to_owned(), cs("b")),
+    ]);
+    let endpoints = binding.endpoints_mut();
+    let first = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    let again = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+    first.endpoints[1].set_online(false);
+    settings.insert("Azure:SignalR:Endpoints:c:secondary".to_owned(), cs("c"));
+    let changed = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(!Arc::ptr_eq(&first, &changed));
+    assert_eq!(changed.endpoints.len(), 3);
+    assert!(
+        !changed.endpoints[1].online(),
+        "a kept service keeps its state"
+    );
+    assert!(changed.endpoints[2].online());
+}
+
+/// Endpoints `(type, online)` for router tests.
+fn fleet(spec: &[(EndpointType, bool)]) -> Vec<ServiceEndpoint> {
+    let mut settings = HashMap::new();
+    for (i, (endpoint_type, _)) in spec.iter().enumerate() {
+        let suffix = if *endpoint_type == Primary {
+            "primary"
+        } else {
+            "secondary"
+        };
+        settings.insert(
+            format!("Azure:SignalR:Endpoints:e{i}:{suffix}"),
+            cs(&format!("e{i}")),
+        );
+    }
+    let found = binding().endpoints_with(&settings).unwrap();
+    for (endpoint, (_, online)) in found.iter().zip(spec) {
+        endpoint.set_online(*online);
+    }
+    found
+}
+
+fn names<'a>(chosen: impl Iterator<Item = Option<&'a ServiceEndpoint>>) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for endpoint in chosen {
+        *counts
+            .entry(endpoint.map_or("none", |e| e.name()).to_owned())
+            .or_default() += 1;
+    }
+    counts
+}
+
+#[test]
+fn the_default_router_spreads_over_online_primaries_uniformly() {
+    let endpoints = fleet(&[
+        (Primary, true),
+        (Primary, true),
+        (Primary, true),
+        (Secondary, true),
+    ]);
+    let router = DefaultRouter::seeded(7);
+    const PICKS: usize = 30_000;
+    let counts = names((0..PICKS).map(|_| router.route(None, &endpoints)));
+    assert_eq!(counts.len(), 3, "only primaries: {counts:?}");
+    // Chi-square with 2 degrees of freedom; 20 is far beyond the 0.9999 quantile (18.4), and
+    // the seeded sequence makes the test deterministic besides.
+    let expected = PICKS as f64 / 3.0;
+    let chi2: f64 = counts
+        .values()
+        .map(|&n| (n as f64 - expected).powi(2) / expected)
+        .sum();
+    assert!(chi2 < 20.0, "chi2 = {chi2}, {counts:?}");
+
+    // The per-thread generator obeys the same rule.
+    let thread = names((0..3_000).map(|_| DefaultRouter::new().route(None, &endpoints)));
+    assert_eq!(thread.len(), 3, "{thread:?}");
+    assert!(thread.values().all(|&n| n > 700), "{thread:?}");
+}
+
+#[test]
+fn offline_primaries_fall_back_to_secondaries_then_to_none() {
+    let endpoints = fleet(&[
+        (Primary, true),
+        (Primary, false),
+        (Secondary, true),
+        (Secondary, true),
+    ]);
+    let router = DefaultRouter::seeded(1);
+    let counts = names((0..1_000).map(|_| router.route(None, &endpoints)));
+    assert_eq!(counts.keys().collect::<Vec<_>>(), ["e0"]);
+
+    endpoints[0].set_online(false);
+    let counts = names((0..1_000).map(|_| router.route(None, &endpoints)));
+    let mut chosen: Vec<_> = counts.keys().cloned().collect();
+    chosen.sort();
+    assert_eq!(chosen, ["e2", "e3"]);
+
+    endpoints[2].set_online(false);
+    endpoints[3].set_online(false);
+    assert!(router.route(None, &endpoints).is_none());
+
+    endpoints[1].set_online(true);
+    let counts = names((0..100).map(|_| router.route(None, &endpoints)));
+    assert_eq!(
+        counts.keys().collect::<Vec<_>>(),
+        ["e1"],
+        "a recovered primary is used again"
+    );
+}
+
+#[test]
+fn a_single_endpoint_is_always_chosen_even_offline() {
+    let endpoints = fleet(&[(Primary, false)]);
+    assert_eq!(
+        route_default(&endpoints, |_| unreachable!())
+            .unwrap()
+            .name(),
+        "e0"
+    );
+}
+
+#[test]
+fn a_binding_with_every_endpoint_offline_fails_with_a_503() {
+    let binding = binding();
+    let settings = HashMap::from([
+        (OWN.to_owned(), cs("a")),
+        ("Azure:SignalR:Endpoints:b".to_owned(), cs("b")),
+    ]);
+    for endpoint in binding.endpoints_with(&settings).unwrap() {
+        endpoint.set_online(false);
+    }
+    let error = binding
+        .resolve_with(None, &settings, &SystemClock)
+        .unwrap_err();
+    assert_eq!(error, BindingError::NoEndpointOnline);
+    assert_eq!(error.status(), 503);
+    assert_eq!(
+        error.retry_after(),
+        Some(std::time::Duration::from_secs(10))
+    );
+}
+
+#[test]
+fn a_custom_router_sees_the_request_and_chooses() {
+    fn by_header<'e>(
+        request: Option<&dyn crate::BindingRequest>,
+        endpoints: &'e [ServiceEndpoint],
+    ) -> Option<&'e ServiceEndpoint> {
+        let wanted = request?.headers().get("x-region")?.to_str().ok()?;
+        endpoints.iter().find(|e| e.name() == wanted)
+    }
+    let binding = ConnectionInfoBinding::builder("chat")
+        .router(by_header)
+        .build()
+        .unwrap();
+    let settings = HashMap::from([
+        ("Azure:SignalR:Endpoints:east".to_owned(), cs("east")),
+        ("Azure:SignalR:Endpoints:west".to_owned(), cs("west")),
+    ]);
+    let request = http::Request::get("/")
+        .header("x-region", "west")
+        .body(())
+        .unwrap();
+    let info = binding
+        .resolve_with(Some(&request), &settings, &SystemClock)
+        .unwrap();
+    assert_eq!(info.url, "https://west/client/?hub=chat");
+    let error = binding
+        .resolve_with(None, &settings, &SystemClock)
+        .unwrap_err();
+    assert_eq!(error, BindingError::NoEndpointOnline);
+}
+
+#[test]
+fn the_negotiation_has_every_endpoint_in_azures_shape() {
+    let binding = binding();
+    let settings = HashMap::from([
+        (OWN.to_owned(), cs("own")),
+        (
+            "Azure:SignalR:Endpoints:west:secondary".to_owned(),
+            "Endpoint=http://west;Port=8080;AccessKey=k".to_owned(),
+        ),
+    ]);
+    binding.endpoints_with(&settings).unwrap()[1].set_online(false);
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    let negotiation = binding
+        .negotiate_with(None, &settings, &FixedClock(at))
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&negotiation.to_json()).unwrap();
+    let token = |i: usize| {
+        negotiation.endpoints[i]
+            .connection_info
+            .access_token
+            .clone()
+    };
+    assert_eq!(
+        json,
+        serde_json::json!({"endpoints": [
+            {"endpointType": "Primary", "name": "", "endpoint": "https://own", "online": true,
+             "connectionInfo": {"url": "https://own/client/?hub=chat", "accessToken": token(0)}},
+            {"endpointType": "Secondary", "name": "west", "endpoint": "http://west:8080", "online": false,
+             "connectionInfo": {"url": "http://west:8080/client/?hub=chat", "accessToken": token(1)}},
+        ]})
+    );
+    let back: SignalRNegotiation = serde_json::from_str(&negotiation.to_json()).unwrap();
+    assert_eq!(back, negotiation);
+    assert!(!format!("{negotiation:?}").contains(&token(0)));
+}
+
+#[test]
+fn a_single_connection_string_binding_negotiates_its_one_endpoint() {
+    let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
+    let settings = HashMap::from([
+        (OWN.to_owned(), cs("own")),
+        ("Azure:SignalR:Endpoints:b".to_owned(), cs("b")),
+    ]);
+    let negotiation = binding
+        .negotiate_with(None, &settings, &SystemClock)
+        .unwrap();
+    assert_eq!(negotiation.endpoints.len(), 1);
+    assert_eq!(
+        binding
+            .negotiate_with(None, &HashMap::new(), &SystemClock)
+            .unwrap_err(),
+        BindingError::MissingConnectionString {
+            setting: OWN.into()
+        }
+    );
+}
+
+#[test]
+fn debug_shows_no_key() {
+    let found = endpoints(&[(OWN, cs("a"))]).unwrap();
+    let debug = format!("{found:?}");
+    assert!(
+        debug.contains("https://a") && !debug.contains("key-of"),
+        "{debug}"
+    );
+}
