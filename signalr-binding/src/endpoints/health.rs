@@ -44,6 +44,10 @@ pub struct HealthCheckOptions {
     pub retries: u32,
     /// Time between two attempts.
     pub retry_delay: Duration,
+    /// Whether the binding checks by itself in the background (default); when `false`, only
+    /// [`ConnectionInfoBinding::check_endpoints`](crate::ConnectionInfoBinding::check_endpoints)
+    /// checks, for applications that schedule checks themselves.
+    pub background: bool,
     probe: Option<HealthProbe>,
 }
 
@@ -54,6 +58,7 @@ impl Default for HealthCheckOptions {
             timeout: Duration::from_secs(2),
             retries: 2,
             retry_delay: Duration::from_secs(3),
+            background: true,
             probe: None,
         }
     }
@@ -87,6 +92,13 @@ impl HealthCheckOptions {
         self
     }
 
+    /// Checks only when asked ([`background`](Self::background) `false`).
+    #[must_use]
+    pub fn manual(mut self) -> Self {
+        self.background = false;
+        self
+    }
+
     /// Probes with `probe` instead of the built-in plain-HTTP client: for `https://`
     /// endpoints, give it a `HEAD` request with your TLS-capable client (each attempt is still
     /// bounded by [`timeout`](Self::timeout)).
@@ -104,6 +116,7 @@ impl fmt::Debug for HealthCheckOptions {
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("retry_delay", &self.retry_delay)
+            .field("background", &self.background)
             .field("custom_probe", &self.probe.is_some())
             .finish()
     }
@@ -111,6 +124,9 @@ impl fmt::Debug for HealthCheckOptions {
 
 /// Starts the background check of `state`'s endpoints, once, when a tokio runtime is current.
 pub(crate) fn start(state: &Arc<EndpointsState>, options: &HealthCheckOptions) {
+    if !options.background {
+        return;
+    }
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
     };
