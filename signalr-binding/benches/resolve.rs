@@ -274,12 +274,71 @@ fn benches(c: &mut Criterion) {
     );
 }
 
+/// A binding with one connection string against one with three endpoints (its own setting
+/// and two in `Azure:SignalR:Endpoints`), routed by the default router: `one` and `several`
+/// in group `endpoints`, whose ratio is what reading the endpoints and routing cost. The
+/// endpoints differ only in their port, which the audience leaves out, so every token has
+/// the length of the single endpoint's.
+fn endpoints(c: &mut Criterion) {
+    let with_settings = |settings: HashMap<String, String>| {
+        http::Request::post("/api/negotiate?negotiateVersion=1")
+            .header("x-ms-client-principal-id", USER)
+            .extension(BindingContext::new().with_settings(settings))
+            .body(())
+            .unwrap()
+    };
+    let one = with_settings(HashMap::from([(
+        "AzureSignalRConnectionString".to_owned(),
+        EMULATOR_CONNECTION_STRING.to_owned(),
+    )]));
+    let several = with_settings(HashMap::from([
+        (
+            "AzureSignalRConnectionString".to_owned(),
+            EMULATOR_CONNECTION_STRING.to_owned(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:west".to_owned(),
+            format!("Endpoint=http://localhost;Port=8889;AccessKey={KEY};Version=1.0;"),
+        ),
+        (
+            "Azure:SignalR:Endpoints:backup:secondary".to_owned(),
+            format!("Endpoint=http://localhost;Port=8890;AccessKey={KEY};Version=1.0;"),
+        ),
+    ]));
+    let builder =
+        || ConnectionInfoBinding::builder("chat").user_id("{headers.x-ms-client-principal-id}");
+    let single = builder().build().unwrap();
+    let multiple = builder().multiple_endpoints().build().unwrap();
+    assert_eq!(
+        multiple
+            .endpoints_with(
+                several
+                    .extensions()
+                    .get::<BindingContext>()
+                    .unwrap()
+                    .settings()
+            )
+            .unwrap()
+            .len(),
+        3
+    );
+
+    let mut g = c.benchmark_group("endpoints");
+    g.bench_function("one", |b| {
+        b.iter(|| black_box(single.resolve(black_box(&one)).unwrap().to_json()))
+    });
+    g.bench_function("several", |b| {
+        b.iter(|| black_box(multiple.resolve(black_box(&several)).unwrap().to_json()))
+    });
+    g.finish();
+}
+
 criterion_group! {
     name = resolve;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(50);
-    targets = benches
+    targets = benches, endpoints
 }
 criterion_main!(resolve);

@@ -221,7 +221,9 @@ pub use function_json::{BINDING_TYPE, FunctionJsonBinding};
 pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};
 pub use request::BindingRequest;
 pub use response::FromBindingError;
-pub use settings::{BindingContext, Clock, EnvSettings, FixedClock, Settings, SystemClock};
+pub use settings::{
+    BindingContext, Clock, EnvSettings, FixedClock, Settings, SystemClock, has_section_prefix,
+};
 pub use signalr_binding_expression::{
     DEFAULT_CONNECTION_STRING_SETTING, HubNameError, JwtAlgorithm, Part, PrincipalField,
     SettingNameError, Template, TemplateError, UnknownAlgorithm,

@@ -38,29 +38,50 @@ pub trait Settings: Send + Sync + 'static {
     /// The value of setting `name`, or `None` when it is not set.
     fn get(&self, name: &str) -> Option<Cow<'_, str>>;
 
-    /// The names of the settings under the section `prefix` (for example
-    /// `Azure:SignalR:Endpoints:`), each spelled as [`get`](Self::get) takes it, in no
-    /// particular order.
+    /// Calls `visit` with the name and value of every setting under the section `prefix` (for
+    /// example `Azure:SignalR:Endpoints:`), each name spelled as [`get`](Self::get) takes it,
+    /// in no particular order.
     ///
     /// A name matches when it starts with `prefix` compared as .NET configuration compares
     /// keys: ASCII case-insensitively, with `__` read as `:` (the environment's spelling of a
-    /// section separator). Used to find the settings of several SignalR Service endpoints
-    /// (see `docs/endpoints.md`); sources that cannot list their names keep the default, none.
+    /// section separator; [`has_section_prefix`](crate::has_section_prefix) is that rule).
+    /// Used to find the settings of several SignalR Service endpoints (see
+    /// `docs/endpoints.md`) on every request, so it should not allocate; sources that cannot
+    /// list their names keep the default, none.
+    fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
+        let _ = (prefix, visit);
+    }
+
+    /// The names [`for_each_with_prefix`](Self::for_each_with_prefix) visits, collected.
     fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
-        let _ = prefix;
-        Vec::new()
+        let mut names = Vec::new();
+        self.for_each_with_prefix(prefix, &mut |name, _| names.push(name.to_owned()));
+        names
     }
 }
 
-/// Whether setting `name` lies under section `prefix`: ASCII case-insensitively, `__` in
-/// `name` read as `:`.
-pub(crate) fn has_section_prefix(name: &str, prefix: &str) -> bool {
+/// Whether setting `name` lies under section `prefix`, as .NET configuration matches keys:
+/// ASCII case-insensitively, `__` in `name` read as `:`.
+///
+/// ```
+/// use signalr_binding::has_section_prefix;
+///
+/// assert!(has_section_prefix("azure__signalr__endpoints__east", "Azure:SignalR:Endpoints:"));
+/// assert!(!has_section_prefix("Azure:SignalR:EndpointsX", "Azure:SignalR:Endpoints:"));
+/// ```
+pub fn has_section_prefix(name: &str, prefix: &str) -> bool {
     strip_section_prefix(name, prefix).is_some()
 }
 
 /// The rest of setting `name` after section `prefix`, matched as
 /// [`has_section_prefix`] matches it.
 pub(crate) fn strip_section_prefix<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
+    // The usual spelling, `:` or the same letters, in one comparison.
+    if let Some(head) = name.as_bytes().get(..prefix.len())
+        && head.eq_ignore_ascii_case(prefix.as_bytes())
+    {
+        return Some(&name[prefix.len()..]);
+    }
     let mut rest = name.as_bytes();
     for &expected in prefix.as_bytes() {
         match rest {
@@ -89,11 +110,14 @@ impl Settings for EnvSettings {
         std::env::var(name).ok().map(Cow::Owned)
     }
 
-    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
-        std::env::vars_os()
-            .filter_map(|(name, _)| name.into_string().ok())
-            .filter(|name| has_section_prefix(name, prefix))
-            .collect()
+    fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
+        for (name, value) in std::env::vars_os() {
+            if let (Some(name), Some(value)) = (name.to_str(), value.to_str())
+                && has_section_prefix(name, prefix)
+            {
+                visit(name, value);
+            }
+        }
     }
 }
 
@@ -102,11 +126,13 @@ impl Settings for HashMap<String, String> {
         HashMap::get(self, name).map(|value| Cow::Borrowed(value.as_str()))
     }
 
-    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
-        self.keys()
-            .filter(|name| has_section_prefix(name, prefix))
-            .cloned()
-            .collect()
+    fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
+        for (name, value) in self
+            .iter()
+            .filter(|(name, _)| has_section_prefix(name, prefix))
+        {
+            visit(name, value);
+        }
     }
 }
 
@@ -115,11 +141,13 @@ impl Settings for BTreeMap<String, String> {
         BTreeMap::get(self, name).map(|value| Cow::Borrowed(value.as_str()))
     }
 
-    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
-        self.keys()
-            .filter(|name| has_section_prefix(name, prefix))
-            .cloned()
-            .collect()
+    fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
+        for (name, value) in self
+            .iter()
+            .filter(|(name, _)| has_section_prefix(name, prefix))
+        {
+            visit(name, value);
+        }
     }
 }
 

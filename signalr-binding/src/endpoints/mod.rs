@@ -276,11 +276,13 @@ impl Endpoints {
         own_setting: &str,
         literal_hub: Option<&str>,
     ) -> Result<Arc<EndpointSet>, BindingError> {
-        let sources = settings::read(settings, own_setting, self.read_section);
         let state = self.state();
-        if let Some(set) = state.current().filter(|set| set.sources == sources) {
+        if let Some(set) = state.current().filter(|set| {
+            settings::unchanged(settings, own_setting, self.read_section, &set.sources)
+        }) {
             return Ok(set);
         }
+        let sources = settings::read(settings, own_setting, self.read_section);
         let endpoints = settings::build(&sources, own_setting, literal_hub, |identity| {
             state.health_for(identity)
         })?;

@@ -136,10 +136,10 @@ pub(crate) fn route_default(
             .iter()
             .filter(move |e| e.endpoint_type() == wanted && e.online())
     };
-    let wanted = [EndpointType::Primary, EndpointType::Secondary]
+    let (wanted, count) = [EndpointType::Primary, EndpointType::Secondary]
         .into_iter()
-        .find(|&wanted| online(wanted).next().is_some())?;
-    let count = online(wanted).count();
+        .map(|wanted| (wanted, online(wanted).count()))
+        .find(|&(_, count)| count > 0)?;
     online(wanted).nth(random(count))
 }
 

@@ -26,41 +26,94 @@ pub(crate) fn read(
     own_setting: &str,
     read_section: bool,
 ) -> Vec<(String, String)> {
-    let mut names = if read_section {
-        settings.names_with_prefix(ENDPOINTS_SECTION)
-    } else {
-        Vec::new()
-    };
-    names.retain(|name| kind(name).is_some());
-    names.sort_by_cached_key(|name| {
-        strip_section_prefix(name, ENDPOINTS_SECTION)
-            .unwrap_or_default()
-            .replace("__", ":")
-            .to_ascii_lowercase()
-    });
-    let mut sources = Vec::with_capacity(names.len() + 1);
-    for name in std::iter::once(own_setting.to_owned()).chain(names) {
-        if let Some(value) = settings.get(&name).filter(|value| !value.trim().is_empty()) {
-            let value = value.into_owned();
-            sources.push((name, value));
-        }
+    let mut sources = Vec::new();
+    if let Some(value) = settings.get(own_setting).filter(|v| !v.trim().is_empty()) {
+        sources.push((own_setting.to_owned(), value.into_owned()));
     }
+    let mut named = Vec::new();
+    if read_section {
+        settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
+            if name != own_setting && kind(name).is_some() && !value.trim().is_empty() {
+                named.push((name.to_owned(), value.to_owned()));
+            }
+        });
+    }
+    named.sort_by_cached_key(|(name, _)| {
+        let (endpoint, endpoint_type) = kind(name).expect("kept only endpoint settings");
+        (
+            endpoint.to_ascii_lowercase(),
+            endpoint_type == EndpointType::Secondary,
+        )
+    });
+    sources.extend(named);
     sources
+}
+
+/// Whether `sources` are still what `settings` hold: the same settings with the same values.
+/// Allocates nothing, since it runs on every request.
+pub(crate) fn unchanged(
+    settings: &dyn Settings,
+    own_setting: &str,
+    read_section: bool,
+    sources: &[(String, String)],
+) -> bool {
+    let mut count = 0;
+    let mut same = true;
+    let mut check = |name: &str, value: &str| {
+        if !same || value.trim().is_empty() {
+            return;
+        }
+        match sources.iter().find(|(n, _)| n == name) {
+            Some((_, kept)) => {
+                count += 1;
+                same = kept == value;
+            }
+            // A setting that defines no endpoint (an identity key) changes nothing.
+            None => same = kind(name).is_none(),
+        }
+    };
+    if let Some(value) = settings.get(own_setting) {
+        check(own_setting, &value);
+    }
+    if read_section {
+        settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
+            if name != own_setting {
+                check(name, value);
+            }
+        });
+    }
+    same && count == sources.len()
 }
 
 /// The endpoint's name and type a setting name under the section gives, or `None` for a name
 /// that defines no endpoint by connection string (an identity key, an unknown type).
-fn kind(setting: &str) -> Option<(String, EndpointType)> {
-    let rest = strip_section_prefix(setting, ENDPOINTS_SECTION)?.replace("__", ":");
-    let mut parts = rest.split(':');
-    let name = parts.next().filter(|name| !name.is_empty())?;
-    let endpoint_type = match (parts.next(), parts.next()) {
-        (None, _) => EndpointType::Primary,
-        (Some(kind), None) if kind.eq_ignore_ascii_case("primary") => EndpointType::Primary,
-        (Some(kind), None) if kind.eq_ignore_ascii_case("secondary") => EndpointType::Secondary,
+fn kind(setting: &str) -> Option<(&str, EndpointType)> {
+    let rest = strip_section_prefix(setting, ENDPOINTS_SECTION)?;
+    let (name, kind) = split_key(rest);
+    if name.is_empty() {
+        return None;
+    }
+    let endpoint_type = match kind.map(split_key) {
+        None => EndpointType::Primary,
+        Some((kind, None)) if kind.eq_ignore_ascii_case("primary") => EndpointType::Primary,
+        Some((kind, None)) if kind.eq_ignore_ascii_case("secondary") => EndpointType::Secondary,
         _ => return None,
     };
-    Some((name.to_owned(), endpoint_type))
+    Some((name, endpoint_type))
+}
+
+/// `key` split at its first section separator, `:` or `__`.
+fn split_key(key: &str) -> (&str, Option<&str>) {
+    let bytes = key.as_bytes();
+    for (i, &byte) in bytes.iter().enumerate() {
+        if byte == b':' {
+            return (&key[..i], Some(&key[i + 1..]));
+        }
+        if byte == b'_' && bytes.get(i + 1) == Some(&b'_') {
+            return (&key[..i], Some(&key[i + 2..]));
+        }
+    }
+    (key, None)
 }
 
 /// The endpoints `sources` define, deduplicated by `{scheme}://{host}:{port}` (a Primary kept
@@ -74,7 +127,7 @@ pub(crate) fn build(
     let mut endpoints: Vec<ServiceEndpoint> = Vec::with_capacity(sources.len());
     for (setting, value) in sources {
         let (name, endpoint_type) = if setting == own_setting {
-            (String::new(), EndpointType::Primary)
+            ("", EndpointType::Primary)
         } else {
             kind(setting).expect("`read` keeps only endpoint settings")
         };
