@@ -169,7 +169,7 @@
 //! - `health-check`: the background health check of several endpoints
 //!   ([`multiple_endpoints`](ConnectionInfoBindingBuilder::multiple_endpoints)): `HEAD
 //!   {endpoint}/api/health` every two minutes on the tokio runtime the binding first resolves
-//!   in, [`HealthCheckOptions`], [`ConnectionInfoBinding::check_endpoints`]. Brings in tokio,
+//!   in, `HealthCheckOptions`, `ConnectionInfoBinding::check_endpoints`. Brings in tokio,
 //!   hyper-util's client and tracing. Without it, endpoints stay online unless the application
 //!   marks them ([`ServiceEndpoint::set_online`]).
 #![forbid(unsafe_code)]
