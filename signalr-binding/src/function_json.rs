@@ -24,6 +24,11 @@
 //! configures id-token verification, so a value that reads a claim of the id token
 //! (`{id_token.sub}`) is a [`ConfigError::UnverifiedIdTokenClaims`]: build such a binding with
 //! [`ConnectionInfoBinding::builder`] and `verify_id_token`.
+//!
+//! A `"type": "signalRNegotiation"` block ([`NEGOTIATION_BINDING_TYPE`]) takes the same
+//! properties and builds a binding that reads several endpoints
+//! ([`multiple_endpoints`](ConnectionInfoBindingBuilder::multiple_endpoints)); answer it with
+//! [`ConnectionInfoBinding::negotiate`] ([`FunctionJsonBinding::negotiation`] says which).
 
 use std::str::FromStr;
 
@@ -36,6 +41,15 @@ use crate::error::ConfigError;
 
 /// The binding type this crate implements, as `function.json` spells it.
 pub const BINDING_TYPE: &str = "signalRConnectionInfo";
+
+/// The binding type of connection info for every endpoint (Azure's `SignalRNegotiation`), as
+/// `function.json` spells it.
+pub const NEGOTIATION_BINDING_TYPE: &str = "signalRNegotiation";
+
+/// Whether `kind` is one of this crate's binding types.
+fn is_ours(kind: &str) -> bool {
+    kind.eq_ignore_ascii_case(BINDING_TYPE) || kind.eq_ignore_ascii_case(NEGOTIATION_BINDING_TYPE)
+}
 
 /// The properties a block may have.
 const PROPERTIES: [&str; 8] = [
@@ -56,6 +70,10 @@ pub struct FunctionJsonBinding {
     pub name: Option<String>,
     /// The binding.
     pub binding: ConnectionInfoBinding,
+    /// Whether the block is a `signalRNegotiation` one: the handler receives
+    /// [`binding.negotiate(...)`](ConnectionInfoBinding::negotiate), connection info for
+    /// every endpoint, rather than `binding.resolve(...)`.
+    pub negotiation: bool,
 }
 
 impl FunctionJsonBinding {
@@ -86,7 +104,7 @@ impl FunctionJsonBinding {
                     b.as_object()
                         .and_then(|b| field(b, "type"))
                         .and_then(|(_, t)| t.as_str())
-                        .is_some_and(|t| t.eq_ignore_ascii_case(BINDING_TYPE))
+                        .is_some_and(is_ours)
                 });
                 match (ours.next(), ours.next()) {
                     (Some(Value::Object(block)), None) => from_block(block),
@@ -139,12 +157,16 @@ fn from_block(block: &Map<String, Value>) -> Result<FunctionJsonBinding, ConfigE
             format!("missing; write \"type\": \"{BINDING_TYPE}\""),
         )
     })?;
-    if !kind.eq_ignore_ascii_case(BINDING_TYPE) {
+    if !is_ours(kind) {
         return Err(invalid(
             "type",
-            format!("is \"{kind}\"; this binding is \"{BINDING_TYPE}\""),
+            format!(
+                "is \"{kind}\"; this binding is \"{BINDING_TYPE}\" (or \
+                 \"{NEGOTIATION_BINDING_TYPE}\" for every endpoint)"
+            ),
         ));
     }
+    let negotiation = kind.eq_ignore_ascii_case(NEGOTIATION_BINDING_TYPE);
     if let Some(direction) = string(block, "direction")?
         && !direction.eq_ignore_ascii_case("in")
     {
@@ -191,9 +213,16 @@ fn from_block(block: &Map<String, Value>) -> Result<FunctionJsonBinding, ConfigE
             })?;
         builder = builder.claim_types(types);
     }
+    if negotiation {
+        builder = builder.multiple_endpoints();
+    }
     let name = string(block, "name")?.map(str::to_owned);
     let binding = builder.build()?;
-    Ok(FunctionJsonBinding { name, binding })
+    Ok(FunctionJsonBinding {
+        name,
+        binding,
+        negotiation,
+    })
 }
 
 /// The entry for `name`, matched case-insensitively, with the key as written.
@@ -230,6 +259,42 @@ mod tests {
             Err(ConfigError::FunctionJson { field, .. }) => field,
             other => panic!("{json}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_negotiation_block_reads_every_endpoint() {
+        let found = FunctionJsonBinding::parse(
+            r#"{"bindings":[
+                {"type":"httpTrigger","direction":"in","name":"req"},
+                {"type":"signalRNegotiation","direction":"in","name":"negotiationContext",
+                 "hubName":"chat","userId":"{headers.x-ms-client-principal-id}"}]}"#,
+        )
+        .unwrap();
+        assert!(found.negotiation);
+        assert_eq!(found.name.as_deref(), Some("negotiationContext"));
+        let settings = std::collections::HashMap::from([
+            (
+                "AzureSignalRConnectionString".to_owned(),
+                "Endpoint=https://a;AccessKey=k".to_owned(),
+            ),
+            (
+                "Azure:SignalR:Endpoints:b".to_owned(),
+                "Endpoint=https://b;AccessKey=k".to_owned(),
+            ),
+        ]);
+        let request = http::Request::get("/")
+            .header("x-ms-client-principal-id", "ann")
+            .body(())
+            .unwrap();
+        let negotiation = found
+            .binding
+            .negotiate_with(Some(&request), &settings, &crate::SystemClock)
+            .unwrap();
+        assert_eq!(negotiation.endpoints.len(), 2);
+        let plain =
+            FunctionJsonBinding::parse(r#"{"type":"signalRConnectionInfo","hubName":"chat"}"#)
+                .unwrap();
+        assert!(!plain.negotiation);
     }
 
     #[test]

@@ -217,7 +217,7 @@ pub use endpoints::{
 #[cfg_attr(docsrs, doc(cfg(feature = "health-check")))]
 pub use endpoints::{HealthCheckOptions, HealthProbe};
 pub use error::{BindingError, ConfigError};
-pub use function_json::{BINDING_TYPE, FunctionJsonBinding};
+pub use function_json::{BINDING_TYPE, FunctionJsonBinding, NEGOTIATION_BINDING_TYPE};
 pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};
 pub use request::BindingRequest;
 pub use response::FromBindingError;
