@@ -9,6 +9,10 @@
 //! uses the local emulator's connection string (and says so on stderr). It prints the
 //! connection-info JSON on stdout. Bad input exits with status 2 and a message on stderr; the
 //! access key is never printed.
+//!
+//! Endpoints set in the environment as `Azure__SignalR__Endpoints__<Name>[__primary|__secondary]`
+//! count as well (docs/endpoints.md): the connection info is then the one the default router
+//! chooses, and `--all-endpoints` prints the `SignalRNegotiation` JSON of every endpoint.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -17,7 +21,7 @@ use std::time::Duration;
 use clap::Parser;
 use signalr_binding::{
     BindingContext, ConnectionInfoBinding, DEFAULT_CONNECTION_STRING_SETTING,
-    EMULATOR_CONNECTION_STRING,
+    EMULATOR_CONNECTION_STRING, ENDPOINTS_SECTION, has_section_prefix,
 };
 
 /// Prints the connection info (client URL and access token) a binding would give.
@@ -42,6 +46,9 @@ struct Args {
     /// The access token's lifetime in seconds [default: 3600].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     lifetime_secs: Option<u64>,
+    /// Print connection info for every endpoint (the SignalRNegotiation JSON).
+    #[arg(long)]
+    all_endpoints: bool,
 }
 
 fn run(args: Args) -> Result<String, String> {
@@ -59,6 +66,13 @@ fn run(args: Args) -> Result<String, String> {
     // the binding as settings, so a user id such as `{x}` is used as it is.
     let mut builder = ConnectionInfoBinding::builder(args.hub).connection_string_setting("CS");
     let mut settings = HashMap::from([("CS".to_owned(), connection_string)]);
+    let endpoints: Vec<(String, String)> = std::env::vars()
+        .filter(|(name, _)| has_section_prefix(name, ENDPOINTS_SECTION))
+        .collect();
+    if args.all_endpoints || !endpoints.is_empty() {
+        builder = builder.multiple_endpoints();
+    }
+    settings.extend(endpoints);
     if let Some(user) = args.user {
         settings.insert("USER".to_owned(), user);
         builder = builder.user_id("%USER%");
@@ -73,6 +87,12 @@ fn run(args: Args) -> Result<String, String> {
     }
     let binding = builder.build().map_err(|error| error.to_string())?;
     let context = BindingContext::new().with_settings(settings);
+    if args.all_endpoints {
+        let negotiation = binding
+            .negotiate_with(None, context.settings(), context.clock())
+            .map_err(|error| error.to_string())?;
+        return Ok(negotiation.to_json());
+    }
     let info = binding
         .resolve_with(None, context.settings(), context.clock())
         .map_err(|error| error.to_string())?;
