@@ -430,3 +430,38 @@ fn configuration_errors_and_bindings_are_clean() {
     );
     assert!(Settings::get(&settings, "AzureSignalRConnectionString").is_some());
 }
+
+#[test]
+fn several_endpoints_and_their_errors_never_show_secrets() {
+    let mut sweep = sweep();
+    let binding = ConnectionInfoBinding::builder("chat")
+        .multiple_endpoints()
+        .build()
+        .unwrap();
+    for source in connection_strings() {
+        let mut settings = settings(&good());
+        settings.insert("Azure:SignalR:Endpoints:east:secondary".to_owned(), source);
+        match binding.negotiate_with(None, &settings, &clock()) {
+            Ok(negotiation) => {
+                sweep.debug("SignalRNegotiation", &negotiation);
+                for endpoint in binding.endpoints_with(&settings).unwrap() {
+                    sweep.debug("ServiceEndpoint", &endpoint);
+                    sweep.text("endpoint", endpoint.endpoint());
+                    sweep.text("health_url", &endpoint.health_url());
+                }
+            }
+            Err(error) => sweep.binding_error("several endpoints", &error),
+        }
+        sweep.debug("ConnectionInfoBinding with endpoints", &binding);
+    }
+    for error in [
+        BindingError::NoEndpoints {
+            setting: "AzureSignalRConnectionString".into(),
+        },
+        BindingError::NoPrimaryEndpoint,
+        BindingError::NoEndpointOnline,
+    ] {
+        sweep.binding_error("endpoint error", &error);
+    }
+    assert!(sweep.checked > 50);
+}

@@ -136,6 +136,8 @@ pub(crate) fn start(state: &Arc<EndpointsState>, options: &HealthCheckOptions) {
     let weak: Weak<EndpointsState> = Arc::downgrade(state);
     let options = options.clone();
     runtime.spawn(async move {
+        // When the runtime shuts down, the next resolve in another one starts a new check.
+        let _restart = RestartOnDrop(weak.clone());
         loop {
             let Some(set) = weak.upgrade().and_then(|state| state.current()) else {
                 return;
@@ -147,6 +149,17 @@ pub(crate) fn start(state: &Arc<EndpointsState>, options: &HealthCheckOptions) {
             tokio::time::sleep(options.interval).await;
         }
     });
+}
+
+/// Lets the background check start again once its task is gone.
+struct RestartOnDrop(Weak<EndpointsState>);
+
+impl Drop for RestartOnDrop {
+    fn drop(&mut self) {
+        if let Some(state) = self.0.upgrade() {
+            state.checking.store(false, Ordering::Release);
+        }
+    }
 }
 
 /// Checks every endpoint of `set` at once and records the answers.
@@ -209,4 +222,80 @@ fn http_probe() -> HealthProbe {
             )
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata};
+
+    use super::super::EndpointHealth;
+    use super::*;
+
+    /// Counts events.
+    struct Events(Arc<AtomicUsize>);
+
+    impl tracing::Subscriber for Events {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, _: &Event<'_>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[test]
+    fn each_state_change_is_logged_once() {
+        let events = Arc::new(AtomicUsize::new(0));
+        let health = EndpointHealth {
+            identity: "http://127.0.0.1:1".into(),
+            online: AtomicBool::new(true),
+        };
+        tracing::subscriber::with_default(Events(Arc::clone(&events)), || {
+            health.set(true);
+            health.set(false);
+            health.set(false);
+            health.set(false);
+            health.set(true);
+            health.set(true);
+        });
+        assert_eq!(events.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn defaults_are_azures() {
+        let options = HealthCheckOptions::default();
+        assert_eq!(options.interval, Duration::from_secs(120));
+        assert_eq!(options.timeout, Duration::from_secs(2));
+        assert_eq!(
+            (options.retries, options.retry_delay),
+            (2, Duration::from_secs(3))
+        );
+        assert!(options.background);
+    }
+
+    #[tokio::test]
+    async fn a_probe_that_cannot_tell_keeps_the_state_and_a_slow_one_times_out() {
+        let unknown: HealthProbe = Arc::new(|_| Box::pin(async { None }));
+        let options = HealthCheckOptions::new().retries(1, Duration::ZERO);
+        assert_eq!(check(&unknown, "https://x".into(), &options).await, None);
+        let slow: HealthProbe = Arc::new(|_| {
+            Box::pin(async {
+                std::future::pending::<()>().await;
+                Some(true)
+            })
+        });
+        let options = options.timeout(Duration::from_millis(1));
+        assert_eq!(check(&slow, "http://x".into(), &options).await, Some(false));
+        assert_eq!(http_probe()("https://x/api/health".into()).await, None);
+    }
 }
