@@ -232,10 +232,14 @@ use proc_macro::TokenStream;
 /// # The parameters
 ///
 /// - **The receiving parameter** is the one named by `name = "..."`, else the one whose type is
-///   `SignalRConnectionInfo` (any path ending in `SignalRConnectionInfo`). It receives:
+///   `SignalRConnectionInfo` or `SignalRNegotiation` (any path ending in either). It receives:
 ///   - `SignalRConnectionInfo`: the URL and the access token;
 ///   - `String`: the camelCase JSON `{"url":"...","accessToken":"..."}`, when named with `name`;
-///   - `serde_json::Value`: the same JSON object, when named with `name`.
+///   - `serde_json::Value`: the same JSON object, when named with `name`;
+///   - `SignalRNegotiation`: connection info for every endpoint, as Azure's
+///     `SignalRNegotiation` binding gives it: the binding reads the connection-string setting
+///     and every `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]` setting (the
+///     repository's `docs/endpoints.md`). Not with the id-token verification arguments.
 ///
 ///   It is taken by value (not `&`), and its type must be concrete (not `impl Trait`). It is
 ///   removed from the signature; its pattern (`mut info`, a destructuring pattern) and attributes

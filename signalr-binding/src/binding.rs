@@ -156,6 +156,22 @@ impl ConnectionInfoBinding {
         }
     }
 
+    /// A binding from properties the attribute validated at compile time that reads several
+    /// endpoints (a `SignalRNegotiation` receiver).
+    #[doc(hidden)]
+    pub const fn from_static_negotiation(properties: Properties) -> Self {
+        Self {
+            properties,
+            prepared: Memo::new(),
+            header_names: OnceLock::new(),
+            #[cfg(feature = "verify")]
+            verification: None,
+            #[cfg(feature = "verify")]
+            verifier: VerifierCache::new(),
+            endpoints: Some(Endpoints::new()),
+        }
+    }
+
     /// A binding from properties the attribute validated at compile time, with id-token
     /// verification.
     #[doc(hidden)]

@@ -16,6 +16,10 @@
 //! });
 //! ```
 //!
+//! A `SignalRNegotiation` receiver gets `__private::Binding::from_static_negotiation(...)`
+//! (the same properties; the binding reads several endpoints), resolved with
+//! `__private::negotiate` or `__private::negotiate_without_request`.
+//!
 //! With a key argument (`id_token_rsa_key_setting`, ...) the binding verifies the id token; the
 //! initializer is wrapped in [`if_verify!`], which is a compile error naming the `verify`
 //! feature when that feature is off:
@@ -42,6 +46,7 @@ pub use signalr_binding_expression::{JwtAlgorithm, Part, PrincipalField, Templat
 
 pub use crate::binding::{ConnectionInfoBinding as Binding, DEFAULT_TOKEN_LIFETIME, Properties};
 pub use crate::connection_info::{FromConnectionInfo, SignalRConnectionInfo};
+pub use crate::endpoints::SignalRNegotiation;
 pub use crate::error::BindingError;
 pub use crate::request::BindingRequest;
 pub use crate::response::FromBindingError;
@@ -80,6 +85,28 @@ pub fn resolve<R: BindingRequest + ?Sized>(
     request: &R,
 ) -> Result<SignalRConnectionInfo, BindingError> {
     binding.resolve(request)
+}
+
+/// Connection info for every endpoint of `binding`, for `request` (a `SignalRNegotiation`
+/// receiver).
+#[inline]
+pub fn negotiate<R: BindingRequest + ?Sized>(
+    binding: &'static Binding,
+    request: &R,
+) -> Result<SignalRNegotiation, BindingError> {
+    binding.negotiate(request)
+}
+
+/// Connection info for every endpoint of `binding`, for a handler without a request parameter.
+#[inline]
+pub fn negotiate_without_request(
+    binding: &'static Binding,
+) -> Result<SignalRNegotiation, BindingError> {
+    binding.negotiate_with(
+        None,
+        &crate::settings::EnvSettings,
+        &crate::settings::SystemClock,
+    )
 }
 
 /// Resolves `binding` for a handler without a request parameter.

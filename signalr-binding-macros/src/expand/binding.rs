@@ -12,7 +12,11 @@ use crate::args::{self, Args};
 
 /// `Binding::from_static(Properties { ... })`, or with a key
 /// `if_verify! { Binding::from_static_verified(Properties { ... }, IdTokenVerification::from_static(...)) }`.
-pub(super) fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> TokenStream {
+pub(super) fn binding_tokens(
+    args: &Args,
+    hub_name: &args::TemplateArg,
+    negotiation: Option<&syn::Type>,
+) -> TokenStream {
     let hub = template_tokens(&hub_name.template);
     let setting = args.connection_string_setting.as_ref().map_or_else(
         || DEFAULT_CONNECTION_STRING_SETTING.to_owned(),
@@ -57,6 +61,9 @@ pub(super) fn binding_tokens(args: &Args, hub_name: &args::TemplateArg) -> Token
             close_on_auth_expiry: #close_on_auth_expiry,
         }
     };
+    if let Some(ty) = negotiation {
+        return super::negotiation::binding(properties, args.verification_key.is_some(), ty);
+    }
     match &args.verification_key {
         // Spanned at the key argument: without the runtime's `verify` feature, `if_verify!` is
         // a compile error there.

@@ -3,6 +3,7 @@
 //! (`params` finds both).
 
 mod binding;
+mod negotiation;
 mod params;
 
 use proc_macro2::{Span, TokenStream};
@@ -139,21 +140,31 @@ fn rewrite(args: &Args, mut function: ItemFn, errors: &mut Errors) -> Option<Tok
     }
     let hub_name = args.hub_name.as_ref()?;
 
-    let binding = binding::binding_tokens(args, hub_name);
+    let receiver_ty = &*receiver.typed.ty;
+    let negotiation = negotiation::is_negotiation(receiver_ty);
+    let binding = binding::binding_tokens(args, hub_name, negotiation.then_some(receiver_ty));
     let binding_ident = Ident::new("__SIGNALR_CONNECTION_INFO_BINDING", Span::mixed_site());
     let value = Ident::new("value", Span::mixed_site());
     let error = Ident::new("error", Span::mixed_site());
 
+    let (call, call_without_request) = match negotiation {
+        false => (quote!(resolve), quote!(resolve_without_request)),
+        true => (quote!(negotiate), quote!(negotiate_without_request)),
+    };
     let resolve = match request {
-        Some(param) => request_call(param, &binding_ident),
+        Some(param) => request_call(param, &binding_ident, &call),
         None => quote! {
-            ::signalr_binding::__private::resolve_without_request(&#binding_ident)
+            ::signalr_binding::__private::#call_without_request(&#binding_ident)
         },
     };
 
-    let receiver_ty = &*receiver.typed.ty;
-    let from_info = quote_spanned! {receiver_ty.span()=>
-        <#receiver_ty as ::signalr_binding::__private::FromConnectionInfo>::from_connection_info
+    let from_info = match negotiation {
+        false => quote_spanned! {receiver_ty.span()=>
+            <#receiver_ty as ::signalr_binding::__private::FromConnectionInfo>::from_connection_info
+        },
+        true => quote_spanned! {receiver_ty.span()=>
+            <#receiver_ty as ::core::convert::From<::signalr_binding::__private::SignalRNegotiation>>::from
+        },
     };
     let receiver_attrs = &receiver.typed.attrs;
     let receiver_pat = &receiver.typed.pat;
@@ -203,7 +214,7 @@ fn request_expressions(template: &Template) -> Vec<String> {
 
 /// `resolve::<R>(&BINDING, &req)`, with the request type spelled out (when it can be) so that a
 /// type that is not a request is reported at the user's parameter type.
-fn request_call(param: &Param<'_>, binding: &Ident) -> TokenStream {
+fn request_call(param: &Param<'_>, binding: &Ident, call: &TokenStream) -> TokenStream {
     let ty = &*param.typed.ty;
     let ident = param.ident.expect("checked by find_request");
     // Reported at the parameter's type, resolved as the user's identifier.
@@ -217,10 +228,10 @@ fn request_call(param: &Param<'_>, binding: &Ident) -> TokenStream {
         _ => (ty, quote_spanned!(ty.span()=> &#ident)),
     };
     if contains_impl_trait(inner) {
-        quote! { ::signalr_binding::__private::resolve(&#binding, #argument) }
+        quote! { ::signalr_binding::__private::#call(&#binding, #argument) }
     } else {
         quote_spanned! {ty.span()=>
-            ::signalr_binding::__private::resolve::<#inner>(&#binding, #argument)
+            ::signalr_binding::__private::#call::<#inner>(&#binding, #argument)
         }
     }
 }
@@ -311,6 +322,60 @@ mod tests {
         );
         assert!(out.contains("Template :: setting (\"HUB\")"), "{out}");
         assert!(out.contains("Duration :: from_secs (60u64)"), "{out}");
+    }
+
+    #[test]
+    fn a_negotiation_receiver_negotiates_every_endpoint() {
+        let out = run(
+            quote!(hub_name = "chat"),
+            quote!(
+                fn f(req: &Request<()>, all: signalr_binding::SignalRNegotiation) -> R {
+                    todo!()
+                }
+            ),
+        );
+        assert!(
+            out.contains("Binding :: from_static_negotiation ("),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "negotiate :: < Request < () > > (& __SIGNALR_CONNECTION_INFO_BINDING , req)"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("From < :: signalr_binding :: __private :: SignalRNegotiation >"),
+            "{out}"
+        );
+        let without_request = run(
+            quote!(hub_name = "chat"),
+            quote!(
+                fn f(all: SignalRNegotiation) -> R {
+                    todo!()
+                }
+            ),
+        );
+        assert!(
+            without_request.contains("negotiate_without_request (&"),
+            "{without_request}"
+        );
+        let verified = run(
+            quote!(
+                hub_name = "chat",
+                id_token = "{headers.authorization}",
+                id_token_hmac_secret_setting = "S"
+            ),
+            quote!(
+                fn f(req: &Request<()>, all: SignalRNegotiation) -> R {
+                    todo!()
+                }
+            ),
+        );
+        assert!(
+            verified.contains("does not support id-token verification"),
+            "{verified}"
+        );
     }
 
     #[test]

@@ -60,8 +60,11 @@ fn last_segment(ty: &Type) -> Option<String> {
     }
 }
 
+/// The receiver rule without `name`: a type written `SignalRConnectionInfo` or
+/// `SignalRNegotiation` (any path ending in either).
 fn is_connection_info(ty: &Type) -> bool {
     last_segment(ty).as_deref() == Some("SignalRConnectionInfo")
+        || super::negotiation::is_negotiation(ty)
 }
 
 /// The request rule: a parameter whose type, after references, is a path ending in `Request` or

@@ -119,3 +119,53 @@ fn the_named_request_is_read_and_patterns_are_kept() {
     assert_eq!(info.url, format!("{}&extra=1", want.url));
     assert_eq!(info.access_token, want.access_token);
 }
+
+#[signalr_connection_info(hub_name = "chat", user_id = "{headers.x-user}")]
+fn negotiation_handler(
+    req: &http::Request<()>,
+    negotiation: signalr_binding::SignalRNegotiation,
+) -> Result<signalr_binding::SignalRNegotiation, BindingError> {
+    let _ = req;
+    Ok(negotiation)
+}
+
+#[test]
+fn a_negotiation_receiver_gets_every_endpoint() {
+    let mut req = http::Request::builder()
+        .uri("/negotiate")
+        .header("x-user", "erin")
+        .body(())
+        .unwrap();
+    req.extensions_mut().insert(context_with(&[(
+        "Azure:SignalR:Endpoints:west:secondary",
+        OTHER_CONNECTION_STRING,
+    )]));
+    let negotiation = negotiation_handler(&req).unwrap();
+    let urls: Vec<_> = negotiation
+        .endpoints
+        .iter()
+        .map(|e| (e.name.as_str(), e.connection_info.url.as_str()))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            ("", "http://localhost:8888/client/?hub=chat"),
+            ("west", "https://other.service.signalr.net/client/?hub=chat"),
+        ]
+    );
+    let expected = ConnectionInfoBinding::builder("chat")
+        .user_id("{headers.x-user}")
+        .multiple_endpoints()
+        .build()
+        .unwrap()
+        .negotiate(&req)
+        .unwrap();
+    assert_eq!(negotiation, expected, "the same value as the runtime's");
+
+    // Without the header the body does not run.
+    let anonymous = request("/negotiate", &[]);
+    assert!(matches!(
+        negotiation_handler(&anonymous),
+        Err(BindingError::MissingHeader { .. })
+    ));
+}

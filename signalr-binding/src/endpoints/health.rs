@@ -53,6 +53,13 @@ pub struct HealthCheckOptions {
 
 impl Default for HealthCheckOptions {
     fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HealthCheckOptions {
+    /// Azure's defaults.
+    pub const fn new() -> Self {
         Self {
             interval: Duration::from_secs(120),
             timeout: Duration::from_secs(2),
@@ -61,13 +68,6 @@ impl Default for HealthCheckOptions {
             background: true,
             probe: None,
         }
-    }
-}
-
-impl HealthCheckOptions {
-    /// Azure's defaults.
-    pub fn new() -> Self {
-        Self::default()
     }
 
     /// Checks every `interval`.

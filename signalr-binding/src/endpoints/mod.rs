@@ -230,20 +230,21 @@ impl EndpointsState {
 }
 
 impl Endpoints {
-    pub(crate) fn new() -> Self {
-        Self {
-            read_section: true,
-            ..Self::own_setting_only()
-        }
+    pub(crate) const fn new() -> Self {
+        Self::reading_section(true)
     }
 
     /// The state of a binding with one connection string, read from its own setting.
-    pub(crate) fn own_setting_only() -> Self {
+    pub(crate) const fn own_setting_only() -> Self {
+        Self::reading_section(false)
+    }
+
+    const fn reading_section(read_section: bool) -> Self {
         Self {
-            read_section: false,
+            read_section,
             router: RouterSlot::Default,
             #[cfg(feature = "health-check")]
-            options: HealthCheckOptions::default(),
+            options: HealthCheckOptions::new(),
             state: OnceLock::new(),
         }
     }
