@@ -359,8 +359,8 @@ impl BindingError {
     }
 }
 
-/// The `Retry-After` of [`BindingError::NoEndpointOnline`]: a retry within the health check's
-/// retry window (three attempts, 3 s apart) may find an endpoint back online.
+/// The `Retry-After` of [`BindingError::NoEndpointOnline`]: enough for one health check with
+/// its retries (three attempts of at most 2 s, 3 s apart) to find an endpoint back online.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Why a binding could not be built from its properties.

@@ -178,3 +178,32 @@ fn reading_the_connection_string_from_the_environment_costs_exactly_one_allocati
         );
     }
 }
+
+#[test]
+fn several_endpoints_allocate_exactly_as_one_connection_string() {
+    let settings = HashMap::from([
+        (
+            "AzureSignalRConnectionString".to_owned(),
+            EMULATOR_CONNECTION_STRING.to_owned(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:west".to_owned(),
+            "Endpoint=http://localhost;Port=8889;AccessKey=k;Version=1.0;".to_owned(),
+        ),
+        (
+            "Azure__SignalR__Endpoints__backup__secondary".to_owned(),
+            "Endpoint=http://localhost;Port=8890;AccessKey=k;Version=1.0;".to_owned(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:id:serviceUri".to_owned(),
+            "https://id".to_owned(),
+        ),
+    ]);
+    let request = request(Some(BindingContext::new().with_settings(settings)));
+    for ((case, builder), (_, one, _)) in cases().into_iter().zip(from_the_context()) {
+        let binding = builder().multiple_endpoints().build().unwrap();
+        let (several, _) = steady_state(&binding, &request);
+        println!("{case}, three endpoints: {several} allocations per resolve");
+        assert_eq!(several, one, "{case}: three endpoints {several}, one {one}");
+    }
+}
