@@ -477,13 +477,13 @@ impl ConnectionInfoBinding {
             {
                 // Made of settings and text: checked and its URL built once per distinct value
                 // of the settings.
-                settings_hub = self.settings_hub(&prepared, sources)?;
+                settings_hub = self.settings_hub(prepared, sources)?;
                 url = settings_hub.0.clone();
                 settings_hub.1.as_str()
             }
             None => {
                 let hub = render(&self.properties.hub_name, sources)?;
-                let (hub_url, audience) = hub_urls(&prepared, &hub)?;
+                let (hub_url, audience) = hub_urls(prepared, &hub)?;
                 url = hub_url;
                 hub_audience = audience;
                 hub_audience.as_str()
