@@ -63,6 +63,7 @@ use proc_macro::TokenStream;
 /// | `lifetime_secs` | The access token's lifetime in seconds (an integer > 0). With a verified id token, the token never outlives it: `exp` is the sooner of now + this lifetime and the id token's `exp`. | `3600` | `lifetime_secs = 600` |
 /// | `id_token_verified_elsewhere` | `true` lets `{id_token.CLAIM}` read an id token that this binding does not verify, because a front end already has. See [who is the user?](#who-is-the-user). | `false` | `id_token_verified_elsewhere = true` |
 /// | `close_on_auth_expiry` | `true` asks the service to close the connection when the login ends: the token carries `asrs.s.coae` and `asrs.s.aeo` (the verified id token's `exp`). Needs a key argument. | `false` | `close_on_auth_expiry = true` |
+/// | `router` | The path of a function or `static` implementing [`Router`], as a string: the binding reads several endpoints (`Azure:SignalR:Endpoints:*` besides its own setting) and the router chooses each request's. Not with a `SignalRNegotiation` receiver. See `docs/endpoints.md`. | Azure's default routing, one endpoint | `router = "crate::routing::by_region"` |
 ///
 /// ## Setting names
 ///
@@ -79,6 +80,7 @@ use proc_macro::TokenStream;
 /// `id_token`): there it reads the setting `NAME`, as the whole value or inside it.
 ///
 /// [`Settings`]: https://docs.rs/signalr-binding/latest/signalr_binding/trait.Settings.html
+/// [`Router`]: https://docs.rs/signalr-binding/latest/signalr_binding/trait.Router.html
 ///
 /// ## Verifying the id token
 ///

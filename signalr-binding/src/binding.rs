@@ -15,7 +15,7 @@ use crate::claims;
 use crate::claims::CopiedClaims;
 use crate::connection_info::SignalRConnectionInfo;
 use crate::connection_string::{ConnectionString, ConnectionStringError, Credential};
-use crate::endpoints::{EndpointConnectionInfo, Endpoints, SignalRNegotiation};
+use crate::endpoints::{EndpointConnectionInfo, Endpoints, Router, SignalRNegotiation};
 use crate::error::BindingError;
 use crate::memo::{Memo, Memoized};
 use crate::principal::Principal;
@@ -188,6 +188,17 @@ impl ConnectionInfoBinding {
             verifier: VerifierCache::new(),
             endpoints: None,
         }
+    }
+
+    /// This binding, reading several endpoints and routing each request with `router` (the
+    /// attribute's `router` argument).
+    #[doc(hidden)]
+    pub const fn routed_by(mut self, router: &'static dyn Router) -> Self {
+        let unrouted = self.endpoints.replace(Endpoints::routed_by(router));
+        // `None` for every binding the attribute builds; `forget` keeps this a `const fn`
+        // (a dropped `Option<Endpoints>` is not const-evaluable).
+        std::mem::forget(unrouted);
+        self
     }
 
     /// How the id token is verified, if it is.

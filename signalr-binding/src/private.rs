@@ -16,6 +16,10 @@
 //! });
 //! ```
 //!
+//! With `router = "path::to::route"` the initializer ends in
+//! `.routed_by(__private::router(&path::to::route))`: the binding reads several endpoints and
+//! routes each request with that function or `static`.
+//!
 //! A `SignalRNegotiation` receiver gets `__private::Binding::from_static_negotiation(...)`
 //! (the same properties; the binding reads several endpoints), resolved with
 //! `__private::negotiate` or `__private::negotiate_without_request`.
@@ -46,7 +50,7 @@ pub use signalr_binding_expression::{JwtAlgorithm, Part, PrincipalField, Templat
 
 pub use crate::binding::{ConnectionInfoBinding as Binding, DEFAULT_TOKEN_LIFETIME, Properties};
 pub use crate::connection_info::{FromConnectionInfo, SignalRConnectionInfo};
-pub use crate::endpoints::SignalRNegotiation;
+pub use crate::endpoints::{Router, SignalRNegotiation};
 pub use crate::error::BindingError;
 pub use crate::request::BindingRequest;
 pub use crate::response::FromBindingError;
@@ -76,6 +80,13 @@ macro_rules! __signalr_binding_if_verify {
              `features = [\"verify\"]` to its entry in Cargo.toml"
         )
     };
+}
+
+/// The router the attribute's `router` argument names, as a `&'static dyn Router`; spanned at
+/// the argument, so a function of the wrong shape is reported there.
+#[inline]
+pub const fn router<R: Router>(router: &'static R) -> &'static dyn Router {
+    router
 }
 
 /// Resolves `binding` for `request`.

@@ -5,6 +5,7 @@
 
 mod check;
 mod properties;
+mod router;
 mod trust;
 mod value;
 mod verification;
@@ -19,6 +20,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{LitStr, Meta, Token};
 
+pub(crate) use router::RouterArg;
 pub(crate) use verification::{Algorithms, KeyKind, VerificationKeyArg};
 
 use crate::errors::{Errors, to_snake_case};
@@ -44,11 +46,12 @@ pub(crate) enum Key {
     IdTokenLeewaySecs,
     IdTokenVerifiedElsewhere,
     CloseOnAuthExpiry,
+    Router,
 }
 
 impl Key {
     /// Every argument, in the order the docs list them.
-    pub(crate) const ALL: [Key; 18] = [
+    pub(crate) const ALL: [Key; 19] = [
         Self::HubName,
         Self::ConnectionStringSetting,
         Self::UserId,
@@ -67,6 +70,7 @@ impl Key {
         Self::IdTokenLeewaySecs,
         Self::IdTokenVerifiedElsewhere,
         Self::CloseOnAuthExpiry,
+        Self::Router,
     ];
 
     /// The argument as written.
@@ -90,6 +94,7 @@ impl Key {
             Self::IdTokenLeewaySecs => "id_token_leeway_secs",
             Self::IdTokenVerifiedElsewhere => "id_token_verified_elsewhere",
             Self::CloseOnAuthExpiry => "close_on_auth_expiry",
+            Self::Router => "router",
         }
     }
 
@@ -113,6 +118,7 @@ impl Key {
             Self::IdTokenAudience => "\"my-client-id\"",
             Self::IdTokenLeewaySecs => "60",
             Self::IdTokenVerifiedElsewhere | Self::CloseOnAuthExpiry => "true",
+            Self::Router => "\"crate::routing::by_region\"",
         }
     }
 
@@ -163,7 +169,7 @@ impl fmt::Display for Key {
 /// Names users may reach for (from the C#, Java, Python and function.json spellings, and the
 /// key arguments' names without `_setting`) and the argument they mean, beyond what
 /// snake-casing and edit distance find.
-const ALIASES: [(&str, Key); 28] = [
+const ALIASES: [(&str, Key); 30] = [
     ("hub", Key::HubName),
     ("connection", Key::ConnectionStringSetting),
     ("connection_string", Key::ConnectionStringSetting),
@@ -192,6 +198,8 @@ const ALIASES: [(&str, Key); 28] = [
     ("id_token_leeway", Key::IdTokenLeewaySecs),
     ("close_on_authentication_expiration", Key::CloseOnAuthExpiry),
     ("close_on_auth_expiration", Key::CloseOnAuthExpiry),
+    ("endpoint_router", Key::Router),
+    ("routing", Key::Router),
 ];
 
 /// A string argument parsed as a template.
@@ -228,6 +236,8 @@ pub(crate) struct Args {
     pub(crate) id_token_verified_elsewhere: Option<(bool, Span)>,
     /// `close_on_auth_expiry = BOOL`, with the value's span.
     pub(crate) close_on_auth_expiry: Option<(bool, Span)>,
+    /// `router = "path"`: several endpoints, routed by that function or `static`.
+    pub(crate) router: Option<RouterArg>,
 }
 
 impl Args {
@@ -376,6 +386,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Args> {
                 args.id_token_verified_elsewhere = trust::flag(key, value, errors);
             }
             Key::CloseOnAuthExpiry => args.close_on_auth_expiry = trust::flag(key, value, errors),
+            Key::Router => args.router = router::router(value, errors),
         }
     }
 

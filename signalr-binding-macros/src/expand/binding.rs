@@ -11,7 +11,8 @@ use syn::{Ident, LitStr};
 use crate::args::{self, Args};
 
 /// `Binding::from_static(Properties { ... })`, or with a key
-/// `if_verify! { Binding::from_static_verified(Properties { ... }, IdTokenVerification::from_static(...)) }`.
+/// `if_verify! { Binding::from_static_verified(Properties { ... }, IdTokenVerification::from_static(...)) }`,
+/// followed by `.routed_by(router(&path))` with a `router` argument.
 pub(super) fn binding_tokens(
     args: &Args,
     hub_name: &args::TemplateArg,
@@ -62,8 +63,15 @@ pub(super) fn binding_tokens(
         }
     };
     if let Some(ty) = negotiation {
-        return super::negotiation::binding(properties, args.verification_key.is_some(), ty);
+        return super::negotiation::binding(properties, args, ty);
     }
+    // Spanned at the argument, so a path that is not a `Router` is reported there.
+    let routed = args.router.as_ref().map(|router| {
+        let path = &router.path;
+        quote_spanned! {router.literal.span()=>
+            .routed_by(::signalr_binding::__private::router(&#path))
+        }
+    });
     match &args.verification_key {
         // Spanned at the key argument: without the runtime's `verify` feature, `if_verify!` is
         // a compile error there.
@@ -75,11 +83,12 @@ pub(super) fn binding_tokens(
                         #properties,
                         #verification
                     )
+                    #routed
                 }
             }
         }
         None => quote! {
-            ::signalr_binding::__private::Binding::from_static(#properties)
+            ::signalr_binding::__private::Binding::from_static(#properties) #routed
         },
     }
 }

@@ -7,6 +7,8 @@ use quote::{quote, quote_spanned};
 use syn::Type;
 use syn::spanned::Spanned;
 
+use crate::args::Args;
+
 /// Whether the receiver's type is written `SignalRNegotiation` (any path ending in it).
 pub(super) fn is_negotiation(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
@@ -14,14 +16,23 @@ pub(super) fn is_negotiation(ty: &Type) -> bool {
 }
 
 /// The binding of a negotiation receiver: `from_static_negotiation(properties)`, or a compile
-/// error at the receiver's type when the binding verifies id tokens.
-pub(super) fn binding(properties: TokenStream, verifies: bool, ty: &Type) -> TokenStream {
-    if verifies {
+/// error when the binding verifies id tokens (at the receiver's type) or names a router (at the
+/// `router` argument: a negotiation answers for every endpoint, none is chosen).
+pub(super) fn binding(properties: TokenStream, args: &Args, ty: &Type) -> TokenStream {
+    if args.verification_key.is_some() {
         return quote_spanned! {ty.span()=>
             ::core::compile_error!(
                 "a `SignalRNegotiation` receiver does not support id-token verification \
                  (`id_token_*_setting`) yet: receive `SignalRConnectionInfo`, or build the \
                  binding with `ConnectionInfoBinding::builder` and call `negotiate`"
+            )
+        };
+    }
+    if let Some(router) = &args.router {
+        return quote_spanned! {router.literal.span()=>
+            ::core::compile_error!(
+                "`router` chooses one endpoint per request, and a `SignalRNegotiation` receiver \
+                 gets every endpoint: remove `router`, or receive `SignalRConnectionInfo`"
             )
         };
     }

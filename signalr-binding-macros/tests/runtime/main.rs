@@ -7,6 +7,7 @@ mod errors;
 mod handlers;
 mod id_token;
 mod receivers;
+mod routing;
 mod trusted;
 mod verification;
 

@@ -180,7 +180,10 @@ pub(crate) struct EndpointSet {
 #[derive(Clone)]
 pub(crate) enum RouterSlot {
     Default,
+    /// Set on the builder.
     Shared(Arc<dyn Router>),
+    /// Named by the attribute's `router` argument: a function or a `static`.
+    Static(&'static dyn Router),
 }
 
 /// A binding's multiple-endpoint state: its router, its health-check options, and the set
@@ -231,22 +234,28 @@ impl EndpointsState {
 
 impl Endpoints {
     pub(crate) const fn new() -> Self {
-        Self::reading_section(true)
+        Self::with(true, RouterSlot::Default)
     }
 
     /// The state of a binding with one connection string, read from its own setting.
     pub(crate) const fn own_setting_only() -> Self {
-        Self::reading_section(false)
+        Self::with(false, RouterSlot::Default)
     }
 
-    const fn reading_section(read_section: bool) -> Self {
+    const fn with(read_section: bool, router: RouterSlot) -> Self {
         Self {
             read_section,
-            router: RouterSlot::Default,
+            router,
             #[cfg(feature = "health-check")]
             options: HealthCheckOptions::new(),
             state: OnceLock::new(),
         }
+    }
+
+    /// The state of a binding routed by `router`, reading the `Azure:SignalR:Endpoints`
+    /// section (the attribute's `router` argument).
+    pub(crate) const fn routed_by(router: &'static dyn Router) -> Self {
+        Self::with(true, RouterSlot::Static(router))
     }
 
     pub(crate) fn set_router(&mut self, router: Arc<dyn Router>) {
@@ -305,6 +314,7 @@ impl Endpoints {
         let chosen = match &self.router {
             RouterSlot::Default => router::route_default(endpoints, router::thread_random),
             RouterSlot::Shared(router) => router.route(request, endpoints),
+            RouterSlot::Static(router) => router.route(request, endpoints),
         };
         chosen.ok_or(BindingError::NoEndpointOnline)
     }
@@ -314,7 +324,7 @@ impl fmt::Debug for Endpoints {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let router = match self.router {
             RouterSlot::Default => "default",
-            RouterSlot::Shared(_) => "custom",
+            RouterSlot::Shared(_) | RouterSlot::Static(_) => "custom",
         };
         f.debug_struct("Endpoints")
             .field("router", &router)
