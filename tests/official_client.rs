@@ -23,7 +23,8 @@
 //! The `negotiate` example runs over each transport (WebSockets, Server-Sent Events, long
 //! polling) and hub protocol (JSON, MessagePack; Server-Sent Events carry text only, so
 //! MessagePack goes over the other two); the `hyper` example and the custom handler over
-//! WebSockets with JSON. Any step that does not happen fails the test. The negative checks:
+//! WebSockets with JSON; a handler with the attribute's `router` argument takes two emulators
+//! with different keys as two endpoints in turn. Any step that does not happen fails the test. The negative checks:
 //! tokens minted wrong in one way each are refused, each for its own reason, and an example
 //! configured with another access key than the emulator's makes the client's second negotiate
 //! fail.
@@ -188,16 +189,22 @@ fn mint(header: &Header, claims: &Value, key: &str) -> String {
     .unwrap()
 }
 
-/// The emulator, with [`TEST_ACCESS_KEY`] and the upstream, both serving until dropped.
+/// The emulator, with an access key and the upstream, both serving until dropped.
 struct Service {
     emulator: RunningEmulator,
+    access_key: &'static str,
     /// `X-ASRS-User-Id` of each `echo` invocation the upstream answered.
     echo_users: Arc<Mutex<Vec<String>>>,
     _upstream: InProcess,
 }
 
 impl Service {
+    /// An emulator with [`TEST_ACCESS_KEY`].
     fn start() -> Self {
+        Self::with_key(TEST_ACCESS_KEY)
+    }
+
+    fn with_key(access_key: &'static str) -> Self {
         let echo_users = Arc::new(Mutex::new(Vec::new()));
         let upstream = InProcess::axum(upstream_app(Arc::clone(&echo_users)));
         let template = format!("http://{}/{{hub}}/{{event}}", upstream.addr);
@@ -206,13 +213,14 @@ impl Service {
                 Emulator::builder()
                     .host("127.0.0.1")
                     .port(0)
-                    .access_key(TEST_ACCESS_KEY)
+                    .access_key(access_key)
                     .upstream(UpstreamTemplate::new(template))
                     .start(),
             )
             .expect("the emulator starts on a loopback port");
         Self {
             emulator,
+            access_key,
             echo_users,
             _upstream: upstream,
         }
@@ -228,7 +236,7 @@ impl Service {
         let token = mint(
             &Header::new(Algorithm::HS256),
             &json!({ "aud": url, "exp": now() + 600 }),
-            TEST_ACCESS_KEY,
+            self.access_key,
         );
         let request = Request::builder()
             .method(method)
@@ -483,6 +491,72 @@ fn official_client_connects_through_the_azure_functions_handler() {
         "websockets",
         "json",
     );
+}
+
+/// Routes the negotiates of [`negotiate_routed`] to each endpoint in turn.
+struct Alternate(std::sync::atomic::AtomicUsize);
+
+impl signalr_binding::Router for Alternate {
+    fn route<'e>(
+        &self,
+        _request: Option<&dyn signalr_binding::BindingRequest>,
+        endpoints: &'e [signalr_binding::ServiceEndpoint],
+    ) -> Option<&'e signalr_binding::ServiceEndpoint> {
+        let turn = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        endpoints.get(turn % endpoints.len())
+    }
+}
+
+static ALTERNATE: Alternate = Alternate(std::sync::atomic::AtomicUsize::new(0));
+
+/// The negotiate example's handler, routed among several endpoints by [`ALTERNATE`].
+#[signalr_binding::signalr_connection_info(
+    hub_name = "chat",
+    user_id = "{headers.x-ms-client-principal-id}",
+    router = "ALTERNATE"
+)]
+async fn negotiate_routed(
+    request: axum::extract::Request,
+    info: signalr_binding::SignalRConnectionInfo,
+) -> Result<signalr_binding::SignalRConnectionInfo, signalr_binding::BindingError> {
+    Ok(info)
+}
+
+/// Two emulators with different access keys as two endpoints (the binding's own setting and
+/// `Azure:SignalR:Endpoints:second`), and an attribute router that takes them in turn: each
+/// client negotiates with the endpoint it was routed to, with a token only that endpoint's key
+/// verifies, and gets the messages sent through that endpoint's REST API.
+#[test]
+fn official_client_connects_through_two_endpoints() {
+    if client_ready("official_client_connects_through_two_endpoints").is_none() {
+        return;
+    }
+    let first = Service::with_key(TEST_ACCESS_KEY);
+    let second = Service::with_key("second-endpoint-access-key-0123456789-abcdefghijklmnop");
+    let context = BindingContext::new().with_settings(HashMap::from([
+        (
+            "AzureSignalRConnectionString".to_owned(),
+            first.emulator.connection_string(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:second".to_owned(),
+            second.emulator.connection_string(),
+        ),
+    ]));
+    let app = axum::Router::new()
+        .route("/api/negotiate", axum::routing::post(negotiate_routed))
+        .layer(Extension(context));
+    let server = InProcess::axum(app);
+    // The own setting is the first endpoint, the named one the second.
+    for service in [&first, &second, &first, &second] {
+        exchange(
+            service,
+            "routed negotiate",
+            server.addr,
+            "websockets",
+            "json",
+        );
+    }
 }
 
 /// The example configured with another access key than the emulator's: the first negotiate
