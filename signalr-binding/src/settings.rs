@@ -76,11 +76,17 @@ pub fn has_section_prefix(name: &str, prefix: &str) -> bool {
 /// The rest of setting `name` after section `prefix`, matched as
 /// [`has_section_prefix`] matches it.
 pub(crate) fn strip_section_prefix<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
-    // The usual spelling, `:` or the same letters, in one comparison.
+    // The usual spelling, `:` and the same letters: exactly (one `memcmp`), or in another
+    // case.
     if let Some(head) = name.as_bytes().get(..prefix.len())
-        && head.eq_ignore_ascii_case(prefix.as_bytes())
+        && (head == prefix.as_bytes() || head.eq_ignore_ascii_case(prefix.as_bytes()))
     {
         return Some(&name[prefix.len()..]);
+    }
+    // A name of another section usually differs in its first byte.
+    match (name.as_bytes().first(), prefix.as_bytes().first()) {
+        (Some(n), Some(p)) if !n.eq_ignore_ascii_case(p) => return None,
+        _ => {}
     }
     let mut rest = name.as_bytes();
     for &expected in prefix.as_bytes() {

@@ -27,13 +27,13 @@ pub(crate) fn read(
     read_section: bool,
 ) -> Vec<(String, String)> {
     let mut sources = Vec::new();
-    if let Some(value) = settings.get(own_setting).filter(|v| !v.trim().is_empty()) {
+    if let Some(value) = settings.get(own_setting).filter(|v| !is_blank(v)) {
         sources.push((own_setting.to_owned(), value.into_owned()));
     }
     let mut named = Vec::new();
     if read_section {
         settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
-            if name != own_setting && kind(name).is_some() && !value.trim().is_empty() {
+            if name != own_setting && kind(name).is_some() && !is_blank(value) {
                 named.push((name.to_owned(), value.to_owned()));
             }
         });
@@ -60,7 +60,7 @@ pub(crate) fn unchanged(
     let mut count = 0;
     let mut same = true;
     let mut check = |name: &str, value: &str| {
-        if !same || value.trim().is_empty() {
+        if !same || is_blank(value) {
             return;
         }
         match sources.iter().find(|(n, _)| n == name) {
@@ -83,6 +83,12 @@ pub(crate) fn unchanged(
         });
     }
     same && count == sources.len()
+}
+
+/// Whether a value counts as unset: empty or only whitespace. Stops at the first other
+/// character, since it runs for every endpoint setting on every request.
+fn is_blank(value: &str) -> bool {
+    value.chars().all(char::is_whitespace)
 }
 
 /// The endpoint's name and type a setting name under the section gives, or `None` for a name
