@@ -24,8 +24,8 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Arc;
-use std::time::SystemTime;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use signalr_binding_expression::validate_setting_name;
 
@@ -116,15 +116,60 @@ impl Settings for EnvSettings {
         std::env::var(name).ok().map(Cow::Owned)
     }
 
+    /// The names under `prefix` come from a listing of the whole environment made at most
+    /// once per [`ENV_LISTING_INTERVAL`] (listing copies every variable); their values are read
+    /// on every call. A changed or removed value is seen at once, a new name within a second.
     fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
-        for (name, value) in std::env::vars_os() {
-            if let (Some(name), Some(value)) = (name.to_str(), value.to_str())
-                && has_section_prefix(name, prefix)
-            {
-                visit(name, value);
+        for name in env_names_with_prefix(prefix).iter() {
+            if let Ok(value) = std::env::var(&**name) {
+                visit(name, &value);
             }
         }
     }
+}
+
+/// How long [`EnvSettings`] reuses its list of the variables under a section before it lists
+/// the environment again.
+const ENV_LISTING_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A list of the environment variables under one section, and when it was made.
+struct EnvListing {
+    prefix: Box<str>,
+    listed_at: Instant,
+    names: Arc<[Box<str>]>,
+}
+
+/// The names of the environment variables under `prefix`, from a listing at most
+/// [`ENV_LISTING_INTERVAL`] old.
+fn env_names_with_prefix(prefix: &str) -> Arc<[Box<str>]> {
+    static LISTINGS: RwLock<Vec<EnvListing>> = RwLock::new(Vec::new());
+    let fresh = |listing: &&EnvListing| {
+        &*listing.prefix == prefix && listing.listed_at.elapsed() < ENV_LISTING_INTERVAL
+    };
+    if let Some(listing) = LISTINGS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(fresh)
+    {
+        return Arc::clone(&listing.names);
+    }
+    let names: Arc<[Box<str>]> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter(|name| has_section_prefix(name, prefix))
+        .map(String::into_boxed_str)
+        .collect();
+    let mut listings = LISTINGS.write().unwrap_or_else(PoisonError::into_inner);
+    let listing = EnvListing {
+        prefix: prefix.into(),
+        listed_at: Instant::now(),
+        names: Arc::clone(&names),
+    };
+    match listings.iter_mut().find(|l| &*l.prefix == prefix) {
+        Some(old) => *old = listing,
+        None => listings.push(listing),
+    }
+    names
 }
 
 impl Settings for HashMap<String, String> {
@@ -252,7 +297,6 @@ impl fmt::Debug for BindingContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn maps_and_closures_are_settings() {
