@@ -66,6 +66,30 @@ impl VerifiedToken {
             .find_map(|name| claim_strings(self.claims.get(*name)).into_iter().next())
     }
 
+    /// When the connection must close because the login behind it ends: with `asrs.s.coae`
+    /// (close on authentication expiry) `"true"`, the Unix time in `asrs.s.aeo` (auth expires
+    /// on), else the token's `exp`, as Azure/azure-signalr's `ClaimsUtility` writes them and
+    /// the service honours them (Azure/azure-signalr #1690).
+    pub(crate) fn auth_expires_at(&self) -> Option<u64> {
+        let flag = match self.claims.get("asrs.s.coae")? {
+            Value::String(text) => text.eq_ignore_ascii_case("true"),
+            Value::Bool(flag) => *flag,
+            _ => false,
+        };
+        if !flag {
+            return None;
+        }
+        let seconds = |value: &Value| match value {
+            Value::String(text) => text.trim().parse::<u64>().ok(),
+            Value::Number(number) => number.as_u64(),
+            _ => None,
+        };
+        self.claims
+            .get("asrs.s.aeo")
+            .and_then(seconds)
+            .or_else(|| self.claims.get("exp").and_then(seconds))
+    }
+
     /// The claims as `type: value` strings, one per value (arrays give several).
     pub(crate) fn claim_strings(&self) -> Vec<String> {
         self.claims
@@ -421,6 +445,31 @@ mod tests {
         check("http://127.0.0.1/api/v1/hubs/chat/?excluded=a").unwrap();
         assert!(check("http://127.0.0.1:8888/api/v1/hubs/other").is_err());
         assert!(check("http://127.0.0.1:8888/api/v1/hubs/chat?x=1").is_err());
+    }
+
+    #[test]
+    fn close_on_auth_expiry_reads_aeo_then_exp() {
+        let token = |claims: Value| VerifiedToken {
+            claims: claims.as_object().unwrap().clone(),
+        };
+        let at = |claims| token(claims).auth_expires_at();
+        assert_eq!(
+            at(json!({"asrs.s.coae": "true", "asrs.s.aeo": "1700000600", "exp": 1700003600})),
+            Some(1_700_000_600)
+        );
+        assert_eq!(
+            at(json!({"asrs.s.coae": "True", "exp": 1700003600})),
+            Some(1_700_003_600)
+        );
+        assert_eq!(at(json!({"asrs.s.coae": true, "asrs.s.aeo": 5})), Some(5));
+        assert_eq!(
+            at(json!({"asrs.s.coae": "false", "asrs.s.aeo": "1700000600"})),
+            None
+        );
+        assert_eq!(
+            at(json!({"asrs.s.aeo": "1700000600", "exp": 1700003600})),
+            None
+        );
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub(crate) async fn negotiate(
         hub: hub.to_ascii_lowercase(),
         user_id: verified.user_id(),
         claims: verified.claim_strings(),
+        auth_expires_at: verified.auth_expires_at(),
         client_query,
         with_token: version >= 1,
     }) else {

@@ -58,6 +58,9 @@ pub(crate) struct Session {
     pub(crate) hub: String,
     pub(crate) user_id: Option<String>,
     pub(crate) claims: Vec<String>,
+    /// With close-on-auth-expiry, when the login ends (Unix seconds): the connection is closed
+    /// then.
+    pub(crate) auth_expires_at: Option<u64>,
     pub(crate) client_query: String,
     pub(crate) transport: OnceLock<Transport>,
     pub(crate) protocol: OnceLock<Protocol>,
@@ -315,6 +318,7 @@ pub(crate) struct NewSession {
     pub(crate) hub: String,
     pub(crate) user_id: Option<String>,
     pub(crate) claims: Vec<String>,
+    pub(crate) auth_expires_at: Option<u64>,
     pub(crate) client_query: String,
     pub(crate) with_token: bool,
 }
@@ -352,6 +356,7 @@ impl Shared {
             hub: new.hub,
             user_id: new.user_id,
             claims: new.claims,
+            auth_expires_at: new.auth_expires_at,
             client_query: new.client_query,
             transport: OnceLock::new(),
             protocol: OnceLock::new(),
@@ -594,8 +599,20 @@ pub(crate) fn deliver(targets: &[Arc<Session>], message: HubMessage) {
     }
 }
 
-/// Watches one connection: the handshake deadline, keep-alive pings, the client timeout, and the
-/// clean-up once it closes.
+/// How long from now until Unix time `at` (zero when it has passed; a day when there is none,
+/// a branch that is then disabled).
+fn until_unix(at: Option<u64>) -> Duration {
+    let Some(at) = at else {
+        return Duration::from_secs(86_400);
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Duration::from_secs(at).saturating_sub(now)
+}
+
+/// Watches one connection: the handshake deadline, keep-alive pings, the client timeout, the
+/// end of its login (close on auth expiry), and the clean-up once it closes.
 async fn supervise(shared: Arc<Shared>, session: Arc<Session>) {
     let settings = &shared.settings;
     let mut phase = session.phase.subscribe();
@@ -620,6 +637,8 @@ async fn supervise(shared: Arc<Shared>, session: Arc<Session>) {
         ping.tick().await;
         let check_every = (settings.client_timeout / 4).min(Duration::from_secs(1));
         let mut check = tokio::time::interval(check_every);
+        let auth_expiry = tokio::time::sleep(until_unix(session.auth_expires_at));
+        tokio::pin!(auth_expiry);
         loop {
             if session.is_closed() {
                 break;
@@ -634,6 +653,12 @@ async fn supervise(shared: Arc<Shared>, session: Arc<Session>) {
                             settings.client_timeout.as_millis()
                         )));
                     }
+                }
+                () = &mut auth_expiry, if session.auth_expires_at.is_some() => {
+                    tracing::info!(connection = %session.connection_id, "authentication expired");
+                    session.close(Some(
+                        "Connection closed because its authentication expired (asrs.s.aeo).".into(),
+                    ));
                 }
                 changed = phase.changed() => if changed.is_err() { break },
             }

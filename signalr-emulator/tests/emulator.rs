@@ -168,8 +168,17 @@ impl WsClient {
         user: &str,
         protocol: Protocol,
     ) -> Self {
-        let token = client_token(hub, user);
-        let answer = negotiate(emulator, hub, &token).await;
+        Self::connect_with(emulator, hub, &client_token(hub, user), protocol).await
+    }
+
+    /// A client of `hub` connected with `token`.
+    async fn connect_with(
+        emulator: &RunningEmulator,
+        hub: &str,
+        token: &str,
+        protocol: Protocol,
+    ) -> Self {
+        let answer = negotiate(emulator, hub, token).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
         let negotiated = answer.json();
         let url = format!(
@@ -1141,6 +1150,48 @@ async fn the_server_pings_and_times_out_silent_clients() {
             error: Some(error), ..
         }) => assert!(error.contains("Server timeout"), "{error}"),
         other => panic!("expected a close, got {other:?}"),
+    }
+    emulator.shutdown().await;
+}
+
+/// A token with `asrs.s.coae` = `"true"` and `asrs.s.aeo` two seconds ahead (as the binding's
+/// `close_on_auth_expiry` mints it): the connection is closed then, with a reason; a connection
+/// without the claims stays.
+#[tokio::test]
+async fn a_connection_closes_when_its_login_expires() {
+    let emulator = start().await;
+    let expires = now() + 2;
+    let token = mint(
+        json!({
+            "asrs.s.uid": "ann",
+            "asrs.s.coae": "true",
+            "asrs.s.aeo": expires.to_string(),
+            "nbf": now(),
+            "exp": now() + 3600,
+            "aud": "http://127.0.0.1/client/?hub=chat",
+        }),
+        KEY,
+    );
+    let mut expiring = WsClient::connect_with(&emulator, "chat", &token, Protocol::Json).await;
+    let mut staying = WsClient::connect(&emulator, "chat", "bob", Protocol::Json).await;
+    match expiring.next().await {
+        Some(HubMessage::Close {
+            error: Some(error), ..
+        }) => assert!(error.contains("authentication expired"), "{error}"),
+        other => panic!("expected a close at the login's end, got {other:?}"),
+    }
+    assert!(now() >= expires, "closed before asrs.s.aeo");
+    let status = rest(
+        &emulator,
+        Method::POST,
+        "/api/v1/hubs/chat",
+        json!({ "target": "still", "arguments": [] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    match staying.next().await {
+        Some(HubMessage::Invocation { target, .. }) => assert_eq!(target, "still"),
+        other => panic!("the other connection stays: {other:?}"),
     }
     emulator.shutdown().await;
 }
