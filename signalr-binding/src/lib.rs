@@ -169,8 +169,8 @@
 //! - `health-check`: the background health check of several endpoints
 //!   ([`multiple_endpoints`](ConnectionInfoBindingBuilder::multiple_endpoints)): `HEAD
 //!   {endpoint}/api/health` every two minutes on the tokio runtime the binding first resolves
-//!   in, `HealthCheckOptions`, `ConnectionInfoBinding::check_endpoints`. Brings in tokio,
-//!   hyper-util's client and tracing. Without it, endpoints stay online unless the application
+//!   in, over HTTP or HTTPS, `HealthCheckOptions`, `ConnectionInfoBinding::check_endpoints`.
+//!   Brings in tokio, reqwest (rustls) and tracing. Without it, endpoints stay online unless the application
 //!   marks them ([`ServiceEndpoint::set_online`]).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -14,12 +14,6 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use http_body_util::Empty;
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-
 use super::{EndpointSet, EndpointsState};
 
 /// A health probe: the answer for a health URL, `Some(true)` online, `Some(false)` offline,
@@ -30,9 +24,8 @@ pub type HealthProbe =
 /// How and how often the endpoints' health is checked (feature `health-check`).
 ///
 /// The defaults are Azure's: every two minutes, a 2 s timeout, two retries 3 s apart.
-/// The built-in probe speaks plain HTTP (the local emulator, stand-ins, a private
-/// `http://` endpoint); an `https://` endpoint needs a probe with TLS
-/// ([`with_probe`](Self::with_probe)), and is left online without one.
+/// The built-in probe sends the `HEAD` request over HTTP or HTTPS; a probe of your own
+/// ([`with_probe`](Self::with_probe)) replaces it, for a proxy or a custom client.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HealthCheckOptions {
@@ -99,9 +92,8 @@ impl HealthCheckOptions {
         self
     }
 
-    /// Probes with `probe` instead of the built-in plain-HTTP client: for `https://`
-    /// endpoints, give it a `HEAD` request with your TLS-capable client (each attempt is still
-    /// bounded by [`timeout`](Self::timeout)).
+    /// Probes with `probe` instead of the built-in client (for a proxy, or an HTTP client of
+    /// your own); each attempt is still bounded by [`timeout`](Self::timeout).
     #[must_use]
     pub fn with_probe(mut self, probe: HealthProbe) -> Self {
         self.probe = Some(probe);
@@ -202,21 +194,26 @@ async fn check(probe: &HealthProbe, url: String, options: &HealthCheckOptions) -
     Some(false)
 }
 
-/// The built-in probe: `HEAD` over plain HTTP; a success status is online. An `https://` URL
-/// cannot be told (`None`).
+/// The built-in probe: `HEAD` over HTTP or HTTPS (reqwest with rustls and the Mozilla root
+/// certificates); a success status is online, another status or a failed request offline. A
+/// URL of another scheme cannot be told (`None`).
 fn http_probe() -> HealthProbe {
-    let client: Client<HttpConnector, Empty<Bytes>> =
-        Client::builder(TokioExecutor::new()).build_http();
+    let client = reqwest::Client::builder()
+        // A health answer is the status of the URL asked; a redirect is not followed.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .ok();
     Arc::new(move |url: String| {
         let client = client.clone();
         Box::pin(async move {
-            if !url.starts_with("http://") {
+            let client = client?;
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return None;
             }
-            let request = http::Request::head(url).body(Empty::new()).ok()?;
             Some(
                 client
-                    .request(request)
+                    .head(url)
+                    .send()
                     .await
                     .is_ok_and(|response| response.status().is_success()),
             )
@@ -296,6 +293,11 @@ mod tests {
         });
         let options = options.timeout(Duration::from_millis(1));
         assert_eq!(check(&slow, "http://x".into(), &options).await, Some(false));
-        assert_eq!(http_probe()("https://x/api/health".into()).await, None);
+        assert_eq!(http_probe()("ftp://x/api/health".into()).await, None);
+        // HTTPS is probed (nothing listens on port 1 of loopback: offline, not unknown).
+        assert_eq!(
+            http_probe()("https://127.0.0.1:1/api/health".into()).await,
+            Some(false)
+        );
     }
 }
