@@ -64,6 +64,7 @@ use proc_macro::TokenStream;
 /// | `id_token_verified_elsewhere` | `true` lets `{id_token.CLAIM}` read an id token that this binding does not verify, because a front end already has. See [who is the user?](#who-is-the-user). | `false` | `id_token_verified_elsewhere = true` |
 /// | `close_on_auth_expiry` | `true` asks the service to close the connection when the login ends: the token carries `asrs.s.coae` and `asrs.s.aeo` (the verified id token's `exp`). Needs a key argument. | `false` | `close_on_auth_expiry = true` |
 /// | `router` | The path of a function or `static` implementing [`Router`], as a string: the binding reads several endpoints (`Azure:SignalR:Endpoints:*` besides its own setting) and the router chooses each request's. Not with a `SignalRNegotiation` receiver. See `docs/endpoints.md`. | Azure's default routing, one endpoint | `router = "crate::routing::by_region"` |
+/// | `negotiation` | `true` gives the receiver connection info for every endpoint (Azure's `SignalRNegotiation`), for a `String` or `serde_json::Value` receiver; implied by a `SignalRNegotiation` receiver. | `false` | `negotiation = true` |
 ///
 /// ## Setting names
 ///
@@ -241,7 +242,9 @@ use proc_macro::TokenStream;
 ///   - `SignalRNegotiation`: connection info for every endpoint, as Azure's
 ///     `SignalRNegotiation` binding gives it: the binding reads the connection-string setting
 ///     and every `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]` setting (the
-///     repository's `docs/endpoints.md`). Not with the id-token verification arguments.
+///     repository's `docs/endpoints.md`). Not with the id-token verification arguments;
+///   - with `negotiation = true`, a `String` or `serde_json::Value` named with `name` gets that
+///     value as JSON text or a JSON object instead.
 ///
 ///   It is taken by value (not `&`), and its type must be concrete (not `impl Trait`). It is
 ///   removed from the signature; its pattern (`mut info`, a destructuring pattern) and attributes

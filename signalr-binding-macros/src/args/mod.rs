@@ -47,11 +47,12 @@ pub(crate) enum Key {
     IdTokenVerifiedElsewhere,
     CloseOnAuthExpiry,
     Router,
+    Negotiation,
 }
 
 impl Key {
     /// Every argument, in the order the docs list them.
-    pub(crate) const ALL: [Key; 19] = [
+    pub(crate) const ALL: [Key; 20] = [
         Self::HubName,
         Self::ConnectionStringSetting,
         Self::UserId,
@@ -71,6 +72,7 @@ impl Key {
         Self::IdTokenVerifiedElsewhere,
         Self::CloseOnAuthExpiry,
         Self::Router,
+        Self::Negotiation,
     ];
 
     /// The argument as written.
@@ -95,6 +97,7 @@ impl Key {
             Self::IdTokenVerifiedElsewhere => "id_token_verified_elsewhere",
             Self::CloseOnAuthExpiry => "close_on_auth_expiry",
             Self::Router => "router",
+            Self::Negotiation => "negotiation",
         }
     }
 
@@ -117,7 +120,7 @@ impl Key {
             Self::IdTokenIssuer => "\"https://login.example.com/\"",
             Self::IdTokenAudience => "\"my-client-id\"",
             Self::IdTokenLeewaySecs => "60",
-            Self::IdTokenVerifiedElsewhere | Self::CloseOnAuthExpiry => "true",
+            Self::IdTokenVerifiedElsewhere | Self::CloseOnAuthExpiry | Self::Negotiation => "true",
             Self::Router => "\"crate::routing::by_region\"",
         }
     }
@@ -169,7 +172,7 @@ impl fmt::Display for Key {
 /// Names users may reach for (from the C#, Java, Python and function.json spellings, and the
 /// key arguments' names without `_setting`) and the argument they mean, beyond what
 /// snake-casing and edit distance find.
-const ALIASES: [(&str, Key); 30] = [
+const ALIASES: [(&str, Key); 32] = [
     ("hub", Key::HubName),
     ("connection", Key::ConnectionStringSetting),
     ("connection_string", Key::ConnectionStringSetting),
@@ -200,6 +203,8 @@ const ALIASES: [(&str, Key); 30] = [
     ("close_on_auth_expiration", Key::CloseOnAuthExpiry),
     ("endpoint_router", Key::Router),
     ("routing", Key::Router),
+    ("signalr_negotiation", Key::Negotiation),
+    ("all_endpoints", Key::Negotiation),
 ];
 
 /// A string argument parsed as a template.
@@ -238,6 +243,8 @@ pub(crate) struct Args {
     pub(crate) close_on_auth_expiry: Option<(bool, Span)>,
     /// `router = "path"`: several endpoints, routed by that function or `static`.
     pub(crate) router: Option<RouterArg>,
+    /// `negotiation = BOOL`, with the value's span: the receiver gets every endpoint.
+    pub(crate) negotiation: Option<(bool, Span)>,
 }
 
 impl Args {
@@ -383,10 +390,11 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Args> {
                 args.id_token_leeway_secs = verification::leeway(value, errors);
             }
             Key::IdTokenVerifiedElsewhere => {
-                args.id_token_verified_elsewhere = trust::flag(key, value, errors);
+                args.id_token_verified_elsewhere = value::flag(key, value, errors);
             }
-            Key::CloseOnAuthExpiry => args.close_on_auth_expiry = trust::flag(key, value, errors),
+            Key::CloseOnAuthExpiry => args.close_on_auth_expiry = value::flag(key, value, errors),
             Key::Router => args.router = router::router(value, errors),
+            Key::Negotiation => args.negotiation = value::flag(key, value, errors),
         }
     }
 

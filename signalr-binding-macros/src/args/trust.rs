@@ -2,32 +2,8 @@
 //! and `close_on_auth_expiry`, and the checks of templates that read the id token's claims
 //! (`{id_token.CLAIM}`).
 
-use proc_macro2::Span;
-use syn::{Expr, ExprLit, Lit};
-
-use super::value::describe;
 use super::{Args, Key, KeyKind, Written};
 use crate::errors::Errors;
-
-/// A `key = true` / `key = false` argument: the value and where it is written.
-pub(super) fn flag(key: Key, value: &Expr, errors: &mut Errors) -> Option<(bool, Span)> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Bool(flag),
-            ..
-        }) => Some((flag.value, flag.span())),
-        other => {
-            errors.spanned(
-                other,
-                format!(
-                    "`{key}` takes `true` or `false`, found {}: write `{key} = true`",
-                    describe(other)
-                ),
-            );
-            None
-        }
-    }
-}
 
 /// Whether a template other than `id_token` reads a claim of the id token.
 pub(super) fn reads_id_token_claims(args: &Args) -> bool {

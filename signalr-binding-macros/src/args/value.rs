@@ -4,6 +4,7 @@
 
 use std::ops::RangeInclusive;
 
+use proc_macro2::Span;
 use quote::ToTokens;
 use signalr_binding_expression::{SettingNameError, validate_setting_name};
 use syn::{Expr, ExprLit, Lit, LitStr};
@@ -40,6 +41,26 @@ pub(super) fn describe(expr: &Expr) -> String {
         ),
         Expr::Macro(_) => "a macro call (macros are not expanded in attribute arguments)".into(),
         _ => format!("the expression `{}`", expr.to_token_stream()),
+    }
+}
+
+/// A `key = true` / `key = false` argument: the value and where it is written.
+pub(super) fn flag(key: Key, value: &Expr, errors: &mut Errors) -> Option<(bool, Span)> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(flag),
+            ..
+        }) => Some((flag.value, flag.span())),
+        other => {
+            errors.spanned(
+                other,
+                format!(
+                    "`{key}` takes `true` or `false`, found {}: write `{key} = true`",
+                    describe(other)
+                ),
+            );
+            None
+        }
     }
 }
 

@@ -141,7 +141,7 @@ fn rewrite(args: &Args, mut function: ItemFn, errors: &mut Errors) -> Option<Tok
     let hub_name = args.hub_name.as_ref()?;
 
     let receiver_ty = &*receiver.typed.ty;
-    let negotiation = negotiation::is_negotiation(receiver_ty);
+    let negotiation = negotiation::receives_negotiation(args, receiver_ty, errors)?;
     let binding = binding::binding_tokens(args, hub_name, negotiation.then_some(receiver_ty));
     let binding_ident = Ident::new("__SIGNALR_CONNECTION_INFO_BINDING", Span::mixed_site());
     let value = Ident::new("value", Span::mixed_site());

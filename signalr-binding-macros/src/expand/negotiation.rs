@@ -1,5 +1,6 @@
-//! A `SignalRNegotiation` receiver: connection info for every endpoint, as Azure's
-//! `SignalRNegotiation` input binding gives it. The binding reads several endpoints and the
+//! A negotiation receiver: connection info for every endpoint, as Azure's `SignalRNegotiation`
+//! input binding gives it, in a `SignalRNegotiation` parameter or, with `negotiation = true`,
+//! a `String` or `serde_json::Value` one. The binding reads several endpoints and the
 //! handler's parameter gets `negotiate(...)` instead of `resolve(...)`.
 
 use proc_macro2::TokenStream;
@@ -8,11 +9,41 @@ use syn::Type;
 use syn::spanned::Spanned;
 
 use crate::args::Args;
+use crate::errors::Errors;
 
 /// Whether the receiver's type is written `SignalRNegotiation` (any path ending in it).
 pub(super) fn is_negotiation(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
         && path.path.segments.last().is_some_and(|last| last.ident == "SignalRNegotiation"))
+}
+
+/// Whether the receiver gets every endpoint: its type is `SignalRNegotiation`, or
+/// `negotiation = true`. `None` (with the error at the argument) when the two disagree.
+pub(super) fn receives_negotiation(args: &Args, ty: &Type, errors: &mut Errors) -> Option<bool> {
+    let by_type = is_negotiation(ty);
+    let Some((flag, span)) = args.negotiation else {
+        return Some(by_type);
+    };
+    let connection_info = matches!(ty, Type::Path(path) if path.qself.is_none()
+        && path.path.segments.last().is_some_and(|last| last.ident == "SignalRConnectionInfo"));
+    if flag && connection_info {
+        errors.at(
+            span,
+            "`negotiation = true` gives connection info for every endpoint, which one \
+             `SignalRConnectionInfo` cannot hold: receive `SignalRNegotiation`, `String` or \
+             `serde_json::Value`",
+        );
+        return None;
+    }
+    if !flag && by_type {
+        errors.at(
+            span,
+            "a `SignalRNegotiation` receiver always gets every endpoint: remove \
+             `negotiation = false`, or receive `SignalRConnectionInfo`",
+        );
+        return None;
+    }
+    Some(flag)
 }
 
 /// The binding of a negotiation receiver: `from_static_negotiation(properties)`, or a compile

@@ -169,3 +169,42 @@ fn a_negotiation_receiver_gets_every_endpoint() {
         Err(BindingError::MissingHeader { .. })
     ));
 }
+
+#[signalr_connection_info(hub_name = "chat", name = "all", negotiation = true)]
+fn negotiation_json(req: &http::Request<()>, all: String) -> Result<String, BindingError> {
+    let _ = req;
+    Ok(all)
+}
+
+#[signalr_connection_info(hub_name = "chat", name = "all", negotiation = true)]
+async fn negotiation_value(
+    req: http::Request<()>,
+    all: serde_json::Value,
+) -> Result<serde_json::Value, BindingError> {
+    let _ = req;
+    Ok(all)
+}
+
+#[tokio::test]
+async fn negotiation_true_gives_every_endpoint_as_json_text_or_value() {
+    let two_endpoints = || {
+        let mut req = request("/negotiate", &[]);
+        req.extensions_mut().insert(context_with(&[(
+            "Azure:SignalR:Endpoints:west:secondary",
+            OTHER_CONNECTION_STRING,
+        )]));
+        req
+    };
+    let expected = ConnectionInfoBinding::builder("chat")
+        .multiple_endpoints()
+        .build()
+        .unwrap()
+        .negotiate(&two_endpoints())
+        .unwrap();
+    let json = negotiation_json(&two_endpoints()).unwrap();
+    assert_eq!(json, expected.to_json());
+    let value = negotiation_value(two_endpoints()).await.unwrap();
+    assert_eq!(value, serde_json::to_value(&expected).unwrap());
+    assert_eq!(value["endpoints"][1]["name"], "west");
+    assert_eq!(value["endpoints"][1]["endpointType"], "Secondary");
+}

@@ -43,3 +43,18 @@ impl SignalRNegotiation {
         serde_json::to_string(self).expect("a negotiation always serialises")
     }
 }
+
+/// The JSON answer, for a `String` receiver of the attribute (`negotiation = true`).
+impl From<SignalRNegotiation> for String {
+    fn from(negotiation: SignalRNegotiation) -> Self {
+        negotiation.to_json()
+    }
+}
+
+/// The JSON object, for a `serde_json::Value` receiver of the attribute
+/// (`negotiation = true`).
+impl From<SignalRNegotiation> for serde_json::Value {
+    fn from(negotiation: SignalRNegotiation) -> Self {
+        serde_json::to_value(negotiation).expect("a negotiation always serialises")
+    }
+}
