@@ -117,7 +117,7 @@ impl Settings for EnvSettings {
     }
 
     /// The names under `prefix` come from a listing of the whole environment made at most
-    /// once per [`ENV_LISTING_INTERVAL`] (listing copies every variable); their values are read
+    /// once a second (listing copies every variable); their values are read
     /// on every call. A changed or removed value is seen at once, a new name within a second.
     fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
         for name in env_names_with_prefix(prefix).iter() {
