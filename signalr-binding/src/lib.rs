@@ -172,7 +172,7 @@
 //!   in, `HealthCheckOptions`, `ConnectionInfoBinding::check_endpoints`. Brings in tokio,
 //!   hyper-util's client and tracing. Without it, endpoints stay online unless the application
 //!   marks them ([`ServiceEndpoint::set_online`]).
-//! - `rest`: [`rest::RestClient`], the client of the service's data-plane REST API: send to
+//! - `rest`: `rest::RestClient`, the client of the service's data-plane REST API: send to
 //!   all, a user, a connection or a group, manage groups, close connections, check existence,
 //!   on every endpoint. Brings in reqwest (with rustls), tokio's timer and futures-util.
 #![forbid(unsafe_code)]
