@@ -624,3 +624,64 @@ async fn tokens_verify_under_the_audience_the_rest_docs_give() {
     tokens.dedup();
     assert_eq!(tokens.len(), expected.len());
 }
+
+#[tokio::test]
+async fn no_key_password_or_token_shows_in_debug_errors_or_requests() {
+    const PASSWORD: &str = "EndpointPassw0rdRestSweep";
+    let (addr, state) = serve_stand_in().await;
+    let connection: ConnectionString = format!(
+        "Endpoint=http://user:{PASSWORD}@127.0.0.1;Port={};AccessKey={KEY};Version=1.0;",
+        addr.port()
+    )
+    .parse()
+    .unwrap();
+    let builder = RestClient::builder("chat")
+        .connection_string(connection)
+        .timeout(Duration::from_millis(300));
+    let builder_debug = format!("{builder:?}");
+    let rest = builder.build().unwrap();
+    let mut printed = vec![builder_debug, format!("{rest:?}")];
+    printed.extend(rest.endpoints().map(str::to_owned));
+    for user in ["401", "500", "slow"] {
+        let error = rest.send_to_user(user, &message("x")).await.unwrap_err();
+        printed.push(error.to_string());
+        printed.push(format!("{error:?}"));
+    }
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let error = stand_in_client(closed, LIMIT)
+        .send_to_all(&message("x"))
+        .await
+        .unwrap_err();
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(e) = source {
+        printed.push(e.to_string());
+        printed.push(format!("{e:?}"));
+        source = e.source();
+    }
+    let tokens: Vec<String> = state
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let authorization = s.authorization.clone().unwrap_or_default();
+            assert!(
+                authorization.starts_with("Bearer ey"),
+                "the endpoint's user info must not become Basic auth: {authorization}"
+            );
+            authorization.trim_start_matches("Bearer ").to_owned()
+        })
+        .collect();
+    assert_eq!(tokens.len(), 3);
+    for text in &printed {
+        assert!(!text.contains(KEY), "the key in {text}");
+        assert!(!text.contains(PASSWORD), "the password in {text}");
+        for token in &tokens {
+            assert!(!text.contains(token.as_str()), "a token in {text}");
+        }
+        assert!(!text.contains("eyJ"), "something like a token in {text}");
+    }
+}
