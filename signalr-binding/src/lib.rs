@@ -174,7 +174,7 @@
 //!   marks them ([`ServiceEndpoint::set_online`]).
 //! - `rest`: `rest::RestClient`, the client of the service's data-plane REST API: send to
 //!   all, a user, a connection or a group, manage groups, close connections, check existence,
-//!   on every endpoint. Brings in reqwest (with rustls), tokio's timer and futures-util.
+//!   on every endpoint. Brings in reqwest (with rustls; it runs on tokio) and futures-util.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -68,11 +68,7 @@ pub(crate) struct RestEndpoint {
 }
 
 impl RestEndpoint {
-    fn new(
-        name: &str,
-        endpoint_type: EndpointType,
-        connection: ConnectionString,
-    ) -> Result<Self, RestError> {
+    fn new(name: &str, endpoint_type: EndpointType, connection: ConnectionString) -> Self {
         let mut base = connection
             .server_endpoint()
             .unwrap_or(connection.endpoint())
@@ -83,7 +79,7 @@ impl RestEndpoint {
         let _ = base.set_username("");
         let _ = base.set_password(None);
         let endpoint = base.as_str().trim_end_matches('/').to_owned();
-        Ok(Self {
+        Self {
             name: name.to_owned(),
             endpoint_type,
             endpoint,
@@ -91,7 +87,7 @@ impl RestEndpoint {
             audience_base: connection.audience_base_url(),
             access_key: signing::access_key(connection.credential()),
             connection,
-        })
+        }
     }
 
     /// The request URL of `path` (segments below `/api/hubs/{hub}`, encoded here) with `query`
@@ -354,7 +350,7 @@ impl RestClientBuilder {
             .endpoints
             .into_iter()
             .map(|(name, kind, connection)| RestEndpoint::new(&name, kind, connection))
-            .collect::<Result<Box<[_]>, _>>()?;
+            .collect();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
