@@ -277,8 +277,9 @@ impl RestClientBuilder {
         self
     }
 
-    /// Adds the endpoints of a binding, for example those of
-    /// [`SignalRNegotiation`](crate::SignalRNegotiation) or a [`Router`](crate::Router).
+    /// Adds the endpoints of a binding: those of
+    /// [`ConnectionInfoBinding::endpoints_with`](crate::ConnectionInfoBinding::endpoints_with),
+    /// or those a [`Router`](crate::Router) is given.
     pub fn endpoints<'a>(
         mut self,
         endpoints: impl IntoIterator<Item = &'a ServiceEndpoint>,

@@ -109,3 +109,38 @@ fn debug_never_shows_the_key() {
     assert!(!debug.contains("ABCDEFGHIJ"), "{debug}");
     assert!(debug.contains("http://localhost:8888"), "{debug}");
 }
+
+#[test]
+fn a_bindings_endpoints_become_the_clients() {
+    let settings = std::collections::HashMap::from([
+        (
+            "AzureSignalRConnectionString".to_owned(),
+            "Endpoint=https://east.service.signalr.net;AccessKey=k1;Version=1.0;".to_owned(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:west:secondary".to_owned(),
+            "Endpoint=https://west.service.signalr.net;AccessKey=k2;Version=1.0;".to_owned(),
+        ),
+    ]);
+    let binding = crate::ConnectionInfoBinding::builder("chat")
+        .multiple_endpoints()
+        .build()
+        .unwrap();
+    let endpoints = binding.endpoints_with(&settings).unwrap();
+    let client = RestClient::builder("chat")
+        .endpoints(&endpoints)
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.endpoints().collect::<Vec<_>>(),
+        [
+            "https://east.service.signalr.net",
+            "https://west.service.signalr.net"
+        ]
+    );
+    let from_settings = RestClient::builder("chat")
+        .settings(&settings)
+        .build()
+        .unwrap();
+    assert_eq!(from_settings.endpoints().len(), 2);
+}
