@@ -62,6 +62,17 @@ pub enum RestError {
         /// `user id`, `connection id` or `group name`.
         what: &'static str,
     },
+    /// A user id, connection id or group name that is `.` or `..`: in a URL path these are
+    /// steps to the same or the parent directory, so the request would name something else.
+    #[error(
+        "the {what} {name:?} cannot be sent: `.` and `..` are path steps in a URL; use another name"
+    )]
+    DotName {
+        /// `user id`, `connection id` or `group name`.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
     /// A message with an empty target.
     #[error("the message's target (the client method to invoke) must not be empty")]
     EmptyTarget,

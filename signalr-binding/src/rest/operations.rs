@@ -19,11 +19,16 @@ enum Merge {
     Somewhere,
 }
 
+/// Checks a name that goes into the URL path as one segment: not empty, and not `.` or `..`,
+/// which URLs treat as path steps.
 fn non_empty(value: &str, what: &'static str) -> Result<(), RestError> {
-    if value.is_empty() {
-        Err(RestError::Empty { what })
-    } else {
-        Ok(())
+    match value {
+        "" => Err(RestError::Empty { what }),
+        "." | ".." => Err(RestError::DotName {
+            what,
+            name: value.to_owned(),
+        }),
+        _ => Ok(()),
     }
 }
 

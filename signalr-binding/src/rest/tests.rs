@@ -144,3 +144,99 @@ fn a_bindings_endpoints_become_the_clients() {
         .unwrap();
     assert_eq!(from_settings.endpoints().len(), 2);
 }
+
+proptest::proptest! {
+    /// Any user id or group name is one path segment that decodes back to itself, and the
+    /// audience is the request URL without its port and query.
+    #[test]
+    fn any_name_is_one_segment_and_the_audience_follows_the_url(
+        name in "\\PC{1,40}",
+        excluded in "\\PC{0,20}",
+    ) {
+        // The operations refuse these two before building a URL.
+        proptest::prop_assume!(name != "." && name != "..");
+        let client = client(crate::EMULATOR_CONNECTION_STRING);
+        let (url, audience) = client.inner.endpoints[0].url(
+            "chat",
+            &["users", &name, ":send"],
+            &[("excluded", &excluded)],
+        );
+        let segments: Vec<_> = url.path_segments().unwrap().collect();
+        proptest::prop_assert_eq!(segments.len(), 6);
+        let decoded: Vec<u8> = percent_decode(segments[4]).collect();
+        proptest::prop_assert_eq!(String::from_utf8(decoded).unwrap(), name);
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        proptest::prop_assert_eq!(
+            pairs,
+            vec![
+                ("excluded".to_owned(), excluded),
+                ("api-version".to_owned(), API_VERSION.to_owned())
+            ]
+        );
+        let mut without = url.clone();
+        without.set_port(None).unwrap();
+        without.set_query(None);
+        proptest::prop_assert_eq!(audience, without.as_str());
+    }
+}
+
+fn percent_decode(segment: &str) -> impl Iterator<Item = u8> + '_ {
+    let bytes = segment.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let b = *bytes.get(i)?;
+        if b == b'%' {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            i += 3;
+            Some(u8::from_str_radix(hex, 16).unwrap())
+        } else {
+            i += 1;
+            Some(b)
+        }
+    })
+}
+
+#[test]
+fn names_that_look_like_dot_segments_stay_names() {
+    let client = client(crate::EMULATOR_CONNECTION_STRING);
+    for name in ["...", "%2e%2e", "%2E", "a/../b", "./", "/.."] {
+        let (url, _) = client.inner.endpoints[0].url("chat", &["users", name, ":send"], &[]);
+        let segments: Vec<_> = url.path_segments().unwrap().collect();
+        assert_eq!(segments.len(), 6, "{name}: {url}");
+        assert_eq!(segments[3], "users", "{name}: {url}");
+        let decoded: Vec<u8> = percent_decode(segments[4]).collect();
+        assert_eq!(String::from_utf8(decoded).unwrap(), name, "{url}");
+    }
+}
+
+#[tokio::test]
+async fn dot_names_are_refused_before_sending() {
+    // Nothing listens on port 9: a request that went out would fail otherwise.
+    let client = client("Endpoint=http://127.0.0.1;Port=9;AccessKey=k;Version=1.0;");
+    let message = Message::new("m", ((),)).unwrap();
+    for name in [".", ".."] {
+        let error = client.send_to_user(name, &message).await.unwrap_err();
+        assert!(
+            matches!(&error, RestError::DotName { what: "user id", name: n } if n == name),
+            "{error:?}"
+        );
+        assert!(matches!(
+            client.group_exists(name).await,
+            Err(RestError::DotName {
+                what: "group name",
+                ..
+            })
+        ));
+        assert!(matches!(
+            client.close_connection(name, None).await,
+            Err(RestError::DotName {
+                what: "connection id",
+                ..
+            })
+        ));
+    }
+    assert!(matches!(
+        client.add_user_to_group("", "u").await,
+        Err(RestError::Empty { what: "group name" })
+    ));
+}
