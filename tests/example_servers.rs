@@ -1,13 +1,18 @@
 //! The examples' servers (axum, plain hyper, Azure Functions custom handler), run in this
 //! process on a loopback port, and the bench-server binary, run as a process: each serves a
 //! negotiate answer that an independent verifier accepts, and refuses a request without the
-//! user-id header with a 400, never a 500.
+//! user-id header with a 400, never a 500. The chat example serves its page and bundle,
+//! negotiates with its own emulator, and broadcasts through the REST API (a 502 naming the
+//! endpoint when the service is gone).
 
 mod common;
 
 #[path = "../examples/azure_functions_handler.rs"]
 #[allow(dead_code)]
 mod azure_functions_handler;
+#[path = "../examples/chat.rs"]
+#[allow(dead_code)]
+mod chat;
 #[path = "../examples/hyper.rs"]
 #[allow(dead_code)]
 mod hyper_example;
@@ -372,4 +377,96 @@ fn bench_server_explains_bad_arguments() {
         "{stderr}"
     );
     assert!(stderr.contains("--help"), "{stderr}");
+}
+
+/// One request with a body.
+fn http_with_body(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> HttpResponse {
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(format!("http://{addr}{path}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    send(
+        request
+            .body(http_body_util::Full::new(hyper::body::Bytes::from(
+                body.to_owned(),
+            )))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn the_chat_serves_its_page_negotiates_and_broadcasts() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut chat = runtime
+        .block_on(chat::start(0, chat::Service::Emulator))
+        .unwrap();
+    let addr = chat.local_addr;
+    let emulator = chat.emulator.take().expect("the chat runs an emulator");
+
+    let page = http(addr, "GET", "/", &[]);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.body.contains(r#"<script src="signalr.js">"#),
+        "{}",
+        page.body
+    );
+    let bundle = http(addr, "GET", "/signalr.js", &[]);
+    assert_eq!(bundle.status, 200);
+    assert!(bundle.body.contains("HubConnectionBuilder"));
+    let license = http(addr, "GET", "/signalr.LICENSE.txt", &[]);
+    assert!(license.body.contains("The MIT License"), "{}", license.body);
+
+    // Negotiate through the attribute: the emulator's URL and a token for the header's user.
+    assert_eq!(http(addr, "POST", "/api/negotiate", &[]).status, 400);
+    let answer = http(addr, "POST", "/api/negotiate", &[(chat::USER_HEADER, USER)]);
+    check_connection_info(
+        &answer,
+        &format!("{}/client/?hub=chat", emulator.endpoint()),
+        EMULATOR_ACCESS_KEY,
+        AUDIENCE,
+        USER,
+    );
+
+    // Messages go out through the REST API: 202 only when the emulator accepted the send.
+    let json = [("content-type", "application/json")];
+    let as_alice = [json[0], (chat::USER_HEADER, USER)];
+    let post = |headers: &[(&str, &str)], body: &str| {
+        http_with_body(addr, "POST", "/api/messages", headers, body)
+    };
+    assert_eq!(post(&as_alice, r#"{"text":"hello"}"#).status, 202);
+    assert_eq!(post(&json, r#"{"text":"hello"}"#).status, 401);
+    assert_eq!(post(&as_alice, r#"{"text":"   "}"#).status, 400);
+    let long = format!(r#"{{"text":"{}"}}"#, "x".repeat(chat::MAX_TEXT + 1));
+    assert_eq!(post(&as_alice, &long).status, 400);
+    assert!(post(&as_alice, "not json").status >= 400);
+
+    // With the service gone, a send is a 502 that says where it could not go.
+    let endpoint = emulator.endpoint();
+    runtime.block_on(emulator.shutdown());
+    let failed = post(&as_alice, r#"{"text":"lost"}"#);
+    assert_eq!(failed.status, 502, "{}", failed.body);
+    assert!(
+        failed.body.contains(&endpoint) && failed.body.contains("could not reach"),
+        "{}",
+        failed.body
+    );
+
+    chat.server.abort();
 }

@@ -47,7 +47,6 @@ mod negotiate;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -72,85 +71,6 @@ const HUB_PATH: &str = "/api/v1/hubs/chat";
 /// How long one client run may take; the client gives up a little earlier by itself.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 const CLIENT_TIMEOUT_MS: &str = "45000";
-
-fn e2e_dir() -> PathBuf {
-    repo_root().join("tests").join("e2e")
-}
-
-/// `Some(version)` when `node` runs; otherwise skips (prints why) or, under CI, fails.
-fn node_or_skip(test: &str) -> Option<String> {
-    match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => {
-            Some(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        }
-        other => {
-            let why = match other {
-                Ok(output) => format!("`node --version` exited with {}", output.status),
-                Err(error) => format!("`node` cannot be run: {error}"),
-            };
-            if under_ci() {
-                panic!(
-                    "{test}: {why}; CI is set, so this end-to-end test must run. Install Node.js 18 or newer."
-                );
-            }
-            // Straight to the process's stderr, past the test harness's capture, so that a
-            // plain `cargo test` shows it although the test passes.
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: {why}. Install Node.js 18 or newer to run the end-to-end test \
-                 with the official client (with CI set, this fails instead)."
-            );
-            None
-        }
-    }
-}
-
-/// Installs the pinned npm packages once per test process, when they are missing.
-fn npm_packages() {
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
-    let result = once(&DONE, || {
-        let dir = e2e_dir();
-        // npm writes node_modules/.package-lock.json when it installs: missing, or older than
-        // the lockfile, means the packages are missing or out of date.
-        let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-        let installed = modified(dir.join("node_modules").join(".package-lock.json"));
-        let wanted = modified(dir.join("package-lock.json"));
-        let complete = ["@microsoft/signalr", "@microsoft/signalr-protocol-msgpack"]
-            .iter()
-            .all(|p| {
-                dir.join("node_modules")
-                    .join(p)
-                    .join("package.json")
-                    .is_file()
-            });
-        if complete && installed.is_some() && installed >= wanted {
-            return Ok(());
-        }
-        eprintln!(
-            "installing the e2e npm packages from the lockfile: npm ci in {}",
-            dir.display()
-        );
-        let mut npm = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
-        npm.current_dir(&dir)
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
-        let mut running = Running::spawn("npm ci", npm);
-        match running.wait_timeout(Duration::from_secs(600)) {
-            Some(status) if status.success() => Ok(()),
-            Some(status) => Err(format!(
-                "npm ci failed ({status})\n{}",
-                running.transcript()
-            )),
-            None => Err(format!(
-                "npm ci did not finish within 10 minutes\n{}",
-                running.transcript()
-            )),
-        }
-    });
-    if let Err(error) = result {
-        panic!("{error}");
-    }
-}
 
 /// `Some(())` when the client can run: node is there and the packages are installed.
 fn client_ready(test: &str) -> Option<()> {

@@ -172,6 +172,9 @@
 //!   in, over HTTP or HTTPS, `HealthCheckOptions`, `ConnectionInfoBinding::check_endpoints`.
 //!   Brings in tokio, reqwest (rustls) and tracing. Without it, endpoints stay online unless the application
 //!   marks them ([`ServiceEndpoint::set_online`]).
+//! - `rest`: `rest::RestClient`, the client of the service's data-plane REST API: send to
+//!   all, a user, a connection or a group, manage groups, close connections, check existence,
+//!   on every endpoint. Brings in reqwest (with rustls; it runs on tokio) and futures-util.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -192,6 +195,9 @@ mod memo;
 mod principal;
 mod request;
 mod response;
+#[cfg(feature = "rest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rest")))]
+pub mod rest;
 mod settings;
 mod token;
 #[cfg(feature = "verify")]

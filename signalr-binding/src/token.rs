@@ -123,6 +123,20 @@ impl<'a> Payload<'a> {
     /// [`Payload::expire_by`] when that is sooner), `iat`, `aud` and `iss`, and signs it with
     /// `key` into a compact JWT.
     pub(crate) fn sign(self, key: &SigningKey, now: u64, lifetime: u64) -> String {
+        self.sign_with_kid(key, None, now, lifetime)
+    }
+
+    /// [`Payload::sign`], with the header naming the signing key (`kid`) when one is given, as
+    /// the service SDK writes it for a key the service issued (Azure/azure-signalr
+    /// `AuthUtility.GenerateJwtToken`): the service finds the key by its id.
+    #[cfg_attr(not(feature = "rest"), allow(dead_code))]
+    pub(crate) fn sign_with_kid(
+        self,
+        key: &SigningKey,
+        kid: Option<&str>,
+        now: u64,
+        lifetime: u64,
+    ) -> String {
         let exp = now
             .saturating_add(lifetime)
             .min(self.expires_by.unwrap_or(u64::MAX));
@@ -141,7 +155,16 @@ impl<'a> Payload<'a> {
 
         let encoded_payload = payload.len().div_ceil(3) * 4;
         let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
-        token.push_str(HEADER_SEGMENT);
+        match kid {
+            None => token.push_str(HEADER_SEGMENT),
+            Some(kid) => {
+                let mut header = Vec::with_capacity(40 + kid.len());
+                header.extend_from_slice(br#"{"alg":"HS256","typ":"JWT","kid":"#);
+                json::write_string(&mut header, kid);
+                header.push(b'}');
+                base64_simd::URL_SAFE_NO_PAD.encode_append(&header, &mut token);
+            }
+        }
         token.push('.');
         base64_simd::URL_SAFE_NO_PAD.encode_append(&payload, &mut token);
         let mut mac = key.mac.clone();
@@ -262,6 +285,17 @@ mod tests {
             String::from_utf8(text).unwrap(),
             r#"{"asrs.s.uid":"ann","asrs.s.coae":"true","asrs.s.aeo":"1700000600","name":"Ann","nbf":5,"exp":15,"iat":5,"aud":"a","iss":"azure-signalr"}"#
         );
+    }
+
+    #[test]
+    fn a_key_id_goes_in_the_header() {
+        let token = Payload::new("a", None, 0).sign_with_kid(&key(), Some("k\"1"), 0, 1);
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some("k\"1"));
+        assert_eq!(header.alg, Algorithm::HS256);
+        assert_eq!(decode(&token, "a")["aud"], "a");
+        let plain = Payload::new("a", None, 0).sign_with_kid(&key(), None, 0, 1);
+        assert!(plain.starts_with(HEADER_SEGMENT));
     }
 
     #[test]
