@@ -61,6 +61,9 @@ pub struct ConnectionInfoBinding {
     verifier: VerifierCache,
     /// Several endpoints (`Azure:SignalR:Endpoints`), when the binding reads them.
     endpoints: Option<Endpoints>,
+    /// How identity-based connections get their key; `None` for the defaults.
+    #[cfg(feature = "identity")]
+    identity: Option<Arc<crate::IdentityOptions>>,
 }
 
 /// A binding's properties, parsed. The attribute writes them as a `const` expression, so every
@@ -84,11 +87,27 @@ pub struct Properties {
     pub close_on_auth_expiry: bool,
 }
 
+/// Where a prepared connection's signing key comes from.
+#[derive(Clone)]
+enum PreparedKey {
+    /// The connection string's `AccessKey`.
+    AccessKey(SigningKey),
+    /// Fetched from the service with an Entra identity: the key cache, found on first use
+    /// with the binding's options.
+    #[cfg(feature = "identity")]
+    Identity {
+        connection: Box<ConnectionString>,
+        cache: OnceLock<Arc<crate::identity::KeyCache>>,
+    },
+    /// Identity-based auth, without the feature that does it.
+    #[cfg(not(feature = "identity"))]
+    Identity,
+}
+
 /// A connection string made ready to sign with: parsed, key prepared, URLs built.
 #[derive(Clone)]
 pub(crate) struct Prepared {
-    /// `None` for identity-based auth, which this version cannot sign for.
-    key: Option<SigningKey>,
+    key: PreparedKey,
     /// `{client endpoint}/client/?hub=`
     url_prefix: String,
     /// `{scheme}://{host}/client/?hub=`
@@ -113,8 +132,14 @@ impl Prepared {
         literal_hub: Option<&str>,
     ) -> Self {
         let key = match connection.credential() {
-            Credential::AccessKey(key) => Some(SigningKey::new(key)),
-            Credential::Identity(_) => None,
+            Credential::AccessKey(key) => PreparedKey::AccessKey(SigningKey::new(key)),
+            #[cfg(feature = "identity")]
+            Credential::Identity(_) => PreparedKey::Identity {
+                connection: Box::new(connection.clone()),
+                cache: OnceLock::new(),
+            },
+            #[cfg(not(feature = "identity"))]
+            Credential::Identity(_) => PreparedKey::Identity,
         };
         let url_prefix = format!("{}/client/?hub=", connection.client_base_url());
         let audience_prefix = format!("{}/client/?hub=", connection.audience_base_url());
@@ -153,6 +178,8 @@ impl ConnectionInfoBinding {
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
             endpoints: None,
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -169,6 +196,8 @@ impl ConnectionInfoBinding {
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
             endpoints: Some(Endpoints::new()),
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -187,6 +216,8 @@ impl ConnectionInfoBinding {
             verification: Some(verification),
             verifier: VerifierCache::new(),
             endpoints: None,
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -286,14 +317,171 @@ impl ConnectionInfoBinding {
             let chosen = endpoints.route(request, &set.endpoints)?;
             return self.mint(&chosen.prepared, chosen.setting(), request, settings, clock);
         }
-        let connection_string =
-            settings
-                .get(setting)
-                .ok_or_else(|| BindingError::MissingConnectionString {
-                    setting: setting.to_owned(),
-                })?;
-        let prepared = self.prepared(&connection_string)?;
+        let prepared = self.prepared_for(settings)?;
         self.mint(&prepared, setting, request, settings, clock)
+    }
+
+    /// The prepared connection of the binding's own setting: `ConnectionStrings:K`,
+    /// `CUSTOMCONNSTR_K` or `K`, else the identity section `K:serviceUri`.
+    fn prepared_for(
+        &self,
+        settings: &dyn Settings,
+    ) -> Result<Arc<Memoized<Prepared>>, BindingError> {
+        let setting = &*self.properties.connection_string_setting;
+        if let Some(connection_string) =
+            crate::identity::section::connection_string(settings, setting)
+        {
+            return self.prepared(&connection_string);
+        }
+        let Some(fingerprint) = crate::identity::section::section_fingerprint(settings, setting)
+        else {
+            return Err(BindingError::MissingConnectionString {
+                setting: setting.to_owned(),
+            });
+        };
+        let literal = self.properties.hub_name.as_literal();
+        self.prepared
+            .get_or_prepare(&fingerprint, |_| {
+                crate::identity::identity_section(settings, setting)
+                    .expect("the fingerprint saw serviceUri")
+                    .map(|connection| Prepared::from_connection(&connection, literal))
+            })
+            .map_err(|reason| BindingError::InvalidConnectionString {
+                setting: setting.to_owned(),
+                reason,
+            })
+    }
+
+    /// The key cache of an identity-based connection, found on first use.
+    #[cfg(feature = "identity")]
+    fn key_cache<'p>(&self, prepared: &'p Prepared) -> Option<&'p Arc<crate::identity::KeyCache>> {
+        match &prepared.key {
+            PreparedKey::Identity { connection, cache } => Some(cache.get_or_init(|| {
+                let options = self
+                    .identity
+                    .as_ref()
+                    .unwrap_or_else(|| crate::IdentityOptions::shared_default());
+                let credential = connection
+                    .credential()
+                    .identity()
+                    .expect("an identity connection");
+                crate::identity::KeyCache::shared(connection, credential, options)
+            })),
+            PreparedKey::AccessKey(_) => None,
+        }
+    }
+
+    /// Sets the identity options (the builder's).
+    #[cfg(feature = "identity")]
+    pub(crate) fn set_identity_options(&mut self, options: Arc<crate::IdentityOptions>) {
+        self.identity = Some(options);
+    }
+
+    /// The key caches of the identity-based connections of the current settings.
+    #[cfg(feature = "identity")]
+    fn key_caches(
+        &self,
+        settings: &dyn Settings,
+    ) -> Result<Vec<(String, Arc<crate::identity::KeyCache>)>, BindingError> {
+        let mut caches = Vec::new();
+        if self.endpoints.is_some() {
+            let set = self.endpoint_set(settings)?;
+            for endpoint in set.endpoints.iter() {
+                if let Some(cache) = self.key_cache(&endpoint.prepared) {
+                    caches.push((endpoint.setting().to_owned(), Arc::clone(cache)));
+                }
+            }
+        } else {
+            let prepared = self.prepared_for(settings)?;
+            if let Some(cache) = self.key_cache(&prepared) {
+                caches.push((
+                    self.properties.connection_string_setting.to_string(),
+                    Arc::clone(cache),
+                ));
+            }
+        }
+        Ok(caches)
+    }
+
+    /// Fetches the signing keys of the binding's identity-based connections (for the current
+    /// `settings`) and waits for them, bounded by
+    /// [`IdentityOptions::first_key_wait`](crate::IdentityOptions::first_key_wait). Call it at
+    /// start-up so that no request waits for the first key. A binding with access keys only
+    /// returns at once.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub async fn warm_up(&self, settings: &dyn Settings) -> Result<(), BindingError> {
+        for (setting, cache) in self.key_caches(settings)? {
+            cache
+                .wait()
+                .await
+                .map_err(|error| BindingError::Identity { setting, error })?;
+        }
+        Ok(())
+    }
+
+    /// Fetches the signing keys again now, out of schedule, and waits for them (bounded): for
+    /// an application that knows a key was rotated.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub async fn refresh_keys(&self, settings: &dyn Settings) -> Result<(), BindingError> {
+        for (setting, cache) in self.key_caches(settings)? {
+            cache
+                .refresh_now()
+                .await
+                .map_err(|error| BindingError::Identity { setting, error })?;
+        }
+        Ok(())
+    }
+
+    /// How many signing-key fetches the binding's identity-based connections sent so far
+    /// (for the current `settings`); 0 with access keys.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub fn key_fetches(&self, settings: &dyn Settings) -> Result<u64, BindingError> {
+        Ok(self
+            .key_caches(settings)?
+            .iter()
+            .map(|(_, cache)| cache.fetches())
+            .sum())
+    }
+
+    /// [`resolve`](Self::resolve), after waiting (without blocking the thread, bounded by
+    /// [`IdentityOptions::first_key_wait`](crate::IdentityOptions::first_key_wait)) for the
+    /// first signing key of an identity-based connection. With access keys it is `resolve`.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub async fn resolve_async<R: BindingRequest + Sync + ?Sized>(
+        &self,
+        request: &R,
+    ) -> Result<SignalRConnectionInfo, BindingError> {
+        self.wait_for_keys(request).await?;
+        self.resolve(request)
+    }
+
+    /// Waits for the identity keys `request` needs (its context's settings, else the
+    /// environment); errors are left for `resolve` to report.
+    #[cfg(feature = "identity")]
+    pub(crate) async fn wait_for_keys<R: BindingRequest + Sync + ?Sized>(
+        &self,
+        request: &R,
+    ) -> Result<(), BindingError> {
+        let caches = {
+            let request: &dyn BindingRequest = &request;
+            match request.context() {
+                Some(context) => self.key_caches(context.settings()),
+                None => self.key_caches(&EnvSettings),
+            }
+        };
+        // A settings error is the request's to report, from `resolve`.
+        let Ok(caches) = caches else { return Ok(()) };
+        for (setting, cache) in caches {
+            cache
+                .wait()
+                .await
+                .map_err(|error| BindingError::Identity { setting, error })?;
+        }
+        Ok(())
     }
 
     /// Connection info for every endpoint of a binding with several
@@ -408,10 +596,28 @@ impl ConnectionInfoBinding {
         settings: &dyn Settings,
         clock: &dyn Clock,
     ) -> Result<SignalRConnectionInfo, BindingError> {
-        let Some(key) = &prepared.key else {
-            return Err(BindingError::IdentityAuthNotSupported {
-                setting: setting.to_owned(),
-            });
+        #[cfg(feature = "identity")]
+        let fetched;
+        let key = match &prepared.key {
+            PreparedKey::AccessKey(key) => key,
+            #[cfg(feature = "identity")]
+            PreparedKey::Identity { .. } => {
+                fetched = self
+                    .key_cache(prepared)
+                    .expect("an identity key has a cache")
+                    .current()
+                    .map_err(|error| BindingError::Identity {
+                        setting: setting.to_owned(),
+                        error,
+                    })?;
+                &fetched.signing
+            }
+            #[cfg(not(feature = "identity"))]
+            PreparedKey::Identity => {
+                return Err(BindingError::IdentityAuthNotSupported {
+                    setting: setting.to_owned(),
+                });
+            }
         };
 
         let now = clock
@@ -980,7 +1186,8 @@ mod tests {
     }
 
     #[test]
-    fn identity_based_auth_is_refused_not_signed_wrongly() {
+    #[cfg(not(feature = "identity"))]
+    fn identity_based_auth_without_the_feature_names_the_feature() {
         let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
         let settings = HashMap::from([(
             DEFAULT_CONNECTION_STRING_SETTING.to_owned(),
@@ -993,6 +1200,8 @@ mod tests {
             error,
             BindingError::IdentityAuthNotSupported { .. }
         ));
-        assert!(error.to_string().contains("not support"));
+        assert!(error.to_string().contains("`identity` feature"), "{error}");
+        assert!(error.hint().unwrap().contains("features = [\"identity\"]"));
+        assert_eq!(error.code(), "identity_auth_not_supported");
     }
 }

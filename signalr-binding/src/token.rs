@@ -33,17 +33,34 @@ pub const AUTH_EXPIRES_ON_CLAIM: &str = "asrs.s.aeo";
 /// The `iss` the SDKs set.
 const ISSUER: &str = "azure-signalr";
 
-/// An access key made ready to sign: the HMAC key schedule, computed once.
+/// An access key made ready to sign: the HMAC key schedule, computed once, and the header
+/// segment (with the key's `kid` when it has one).
 #[derive(Clone)]
 pub(crate) struct SigningKey {
     mac: Hmac<Sha256>,
+    header: std::borrow::Cow<'static, str>,
 }
 
 impl SigningKey {
     pub(crate) fn new(key: &AccessKey) -> Self {
+        Self::from_secret(key.expose_secret(), None)
+    }
+
+    /// A key from its secret, with the header `{"alg":"HS256","typ":"JWT","kid":KEY_ID}` when
+    /// `key_id` is given (the key fetched for identity-based auth), else without `kid`.
+    pub(crate) fn from_secret(secret: &str, key_id: Option<&str>) -> Self {
+        let header = match key_id {
+            None => std::borrow::Cow::Borrowed(HEADER_SEGMENT),
+            Some(key_id) => {
+                let mut json = b"{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":".to_vec();
+                json::write_string(&mut json, key_id);
+                json.push(b'}');
+                std::borrow::Cow::Owned(base64_simd::URL_SAFE_NO_PAD.encode_to_string(&json))
+            }
+        };
         Self {
-            mac: Hmac::new_from_slice(key.expose_secret().as_bytes())
-                .expect("HMAC accepts keys of any length"),
+            mac: Hmac::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length"),
+            header,
         }
     }
 }
@@ -140,8 +157,8 @@ impl<'a> Payload<'a> {
         payload.extend_from_slice(b"\"}");
 
         let encoded_payload = payload.len().div_ceil(3) * 4;
-        let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
-        token.push_str(HEADER_SEGMENT);
+        let mut token = String::with_capacity(key.header.len() + encoded_payload + 46);
+        token.push_str(&key.header);
         token.push('.');
         base64_simd::URL_SAFE_NO_PAD.encode_append(&payload, &mut token);
         let mut mac = key.mac.clone();
@@ -182,6 +199,16 @@ mod tests {
         )
         .unwrap()
         .claims
+    }
+
+    #[test]
+    fn a_fetched_key_writes_its_kid_in_the_header() {
+        let key = SigningKey::from_secret(KEY, Some("key-\"1\""));
+        let token = Payload::new("aud", None, 0).sign(&key, 1, 60);
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some("key-\"1\""));
+        assert_eq!(header.alg, Algorithm::HS256);
+        decode(&token, "aud");
     }
 
     #[test]

@@ -1,0 +1,1 @@
+//! Identity-based connections against local stand-ins.
