@@ -55,6 +55,8 @@ pub struct ConnectionInfoBinding {
     /// The header names the templates read, made into `HeaderName`s once: looking a header up
     /// by `&str` parses the name on every request.
     header_names: OnceLock<Box<[HeaderName]>>,
+    /// Where the connection string is read from, in order (`ConnectionStrings:K`, ...).
+    connection_string_names: OnceLock<Box<[String]>>,
     #[cfg(feature = "verify")]
     verification: Option<IdTokenVerification>,
     #[cfg(feature = "verify")]
@@ -173,6 +175,7 @@ impl ConnectionInfoBinding {
             properties,
             prepared: Memo::new(),
             header_names: OnceLock::new(),
+            connection_string_names: OnceLock::new(),
             #[cfg(feature = "verify")]
             verification: None,
             #[cfg(feature = "verify")]
@@ -191,6 +194,7 @@ impl ConnectionInfoBinding {
             properties,
             prepared: Memo::new(),
             header_names: OnceLock::new(),
+            connection_string_names: OnceLock::new(),
             #[cfg(feature = "verify")]
             verification: None,
             #[cfg(feature = "verify")]
@@ -213,6 +217,7 @@ impl ConnectionInfoBinding {
             properties,
             prepared: Memo::new(),
             header_names: OnceLock::new(),
+            connection_string_names: OnceLock::new(),
             verification: Some(verification),
             verifier: VerifierCache::new(),
             endpoints: None,
@@ -328,8 +333,11 @@ impl ConnectionInfoBinding {
         settings: &dyn Settings,
     ) -> Result<Arc<Memoized<Prepared>>, BindingError> {
         let setting = &*self.properties.connection_string_setting;
+        let names = self
+            .connection_string_names
+            .get_or_init(|| crate::identity::section::connection_string_names(setting));
         if let Some(connection_string) =
-            crate::identity::section::connection_string(settings, setting)
+            crate::identity::section::connection_string(settings, names)
         {
             return self.prepared(&connection_string);
         }
@@ -457,6 +465,17 @@ impl ConnectionInfoBinding {
     ) -> Result<SignalRConnectionInfo, BindingError> {
         self.wait_for_keys(request).await?;
         self.resolve(request)
+    }
+
+    /// The key caches to wait for (none when the settings are wrong: `resolve` reports that).
+    #[cfg(feature = "identity")]
+    pub(crate) fn key_caches_for_wait(
+        &self,
+        settings: &dyn Settings,
+    ) -> Vec<Arc<crate::identity::KeyCache>> {
+        self.key_caches(settings)
+            .map(|caches| caches.into_iter().map(|(_, cache)| cache).collect())
+            .unwrap_or_default()
     }
 
     /// Waits for the identity keys `request` needs (its context's settings, else the

@@ -444,3 +444,90 @@ async fn bindings_with_the_same_endpoint_and_identity_share_one_key() {
     resolve(&second, &settings).unwrap();
     assert_eq!(endpoint.requests(), 1);
 }
+
+#[signalr_binding::signalr_connection_info(hub_name = "chat", user_id = "alice")]
+async fn negotiate(
+    req: http::Request<()>,
+    info: SignalRConnectionInfo,
+) -> Result<SignalRConnectionInfo, BindingError> {
+    let _ = req;
+    Ok(info)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_async_attribute_handler_waits_for_the_first_key() {
+    support::init();
+    let endpoint = KeyEndpoint::start(
+        "",
+        support::SYSTEM_TOKEN,
+        KeyAnswer::Slow(Duration::from_millis(300), "attr".into(), KEY_3.into()),
+    );
+    let mut request = http::Request::new(());
+    request
+        .extensions_mut()
+        .insert(BindingContext::new().with_settings(msi(&endpoint)));
+    // The handler's future is Send: it can run on a multi-threaded runtime's task.
+    let info = tokio::spawn(negotiate(request)).await.unwrap().unwrap();
+    assert_eq!(
+        verify(
+            &info.access_token,
+            KEY_3,
+            "http://127.0.0.1/client/?hub=chat"
+        ),
+        "attr"
+    );
+    assert_eq!(endpoint.requests(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_with_a_client_secret_through_an_entra_stand_in() {
+    support::init();
+    let (tenant, client, secret) = ("contoso-tenant", "app-client-id", "AppClientSecretValue42");
+    let transport = support::EntraTransport::new(tenant, client, secret);
+    let endpoint = KeyEndpoint::start("", &transport.token, key("app", KEY_1));
+    let clock = TestClock::new();
+    let options = Arc::new(IdentityOptions {
+        transport: Some(transport.clone()),
+        ..(*options(&clock)).clone()
+    });
+    let binding = binding(&options);
+    let good = settings(format!(
+        "Endpoint={};AuthType=azure.app;ClientId={client};TenantId={tenant};ClientSecret={secret}",
+        endpoint.base()
+    ));
+    binding.warm_up(&good).await.unwrap();
+    let info = resolve(&binding, &good).unwrap();
+    assert_eq!(
+        verify(
+            &info.access_token,
+            KEY_1,
+            "http://127.0.0.1/client/?hub=chat"
+        ),
+        "app"
+    );
+    assert_eq!(
+        transport
+            .token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+
+    // A wrong secret: Entra refuses, no key is asked for, and the secret is shown nowhere.
+    let wrong_secret = "WrongSecretValue0000";
+    let wrong = settings(format!(
+        "Endpoint={};AuthType=azure.app;ClientId={client};TenantId={tenant};ClientSecret={wrong_secret}",
+        endpoint.base()
+    ));
+    let error = binding.warm_up(&wrong).await.unwrap_err();
+    assert_eq!(code(&error), "identity_token_refused", "{error}");
+    assert!(
+        error.to_string().contains("ClientSecretCredential"),
+        "{error}"
+    );
+    let shown = format!("{error} {error:?} {}", error.to_json());
+    assert!(
+        !shown.contains(wrong_secret) && !shown.contains(secret),
+        "{shown}"
+    );
+    assert_eq!(endpoint.requests(), 1);
+}

@@ -34,24 +34,31 @@ const KEYS: [&str; 13] = [
     "type",
 ];
 
-/// The connection string of setting name `setting`: `ConnectionStrings:K` (or the
-/// environment's `ConnectionStrings__K`), then App Service's `CUSTOMCONNSTR_K`, then `K`.
+/// The names a connection string of setting name K is read from, in order:
+/// `ConnectionStrings:K` (the environment's `ConnectionStrings__K`), App Service's
+/// `CUSTOMCONNSTR_K`, then `K`. Made once per binding, so that a request allocates none.
+pub(crate) fn connection_string_names(setting: &str) -> Box<[String]> {
+    let mut names = Vec::with_capacity(4);
+    if strip_section_prefix(setting, "ConnectionStrings:").is_none() {
+        names.push(format!("ConnectionStrings:{setting}"));
+        names.push(format!("ConnectionStrings__{setting}"));
+        names.push(format!("CUSTOMCONNSTR_{setting}"));
+    }
+    names.push(setting.to_owned());
+    names.into_boxed_slice()
+}
+
+/// The connection string: the first of `names` ([`connection_string_names`]) that is set (an
+/// empty value counts as unset but for the last name, K itself, as before).
 pub(crate) fn connection_string<'s>(
     settings: &'s dyn Settings,
-    setting: &str,
+    names: &[String],
 ) -> Option<Cow<'s, str>> {
-    if strip_section_prefix(setting, "ConnectionStrings:").is_none() {
-        for name in [
-            format!("ConnectionStrings:{setting}"),
-            format!("ConnectionStrings__{setting}"),
-            format!("CUSTOMCONNSTR_{setting}"),
-        ] {
-            if let Some(value) = settings.get(&name).filter(|v| !v.is_empty()) {
-                return Some(value);
-            }
-        }
-    }
-    settings.get(setting)
+    let (last, first) = names.split_last()?;
+    first
+        .iter()
+        .find_map(|name| settings.get(name).filter(|v| !v.is_empty()))
+        .or_else(|| settings.get(last))
 }
 
 /// The identity section of setting name `setting`, as the Functions host reads it: `None` when
@@ -207,17 +214,20 @@ mod tests {
             ("CUSTOMCONNSTR_K", "from-app-service"),
             ("ConnectionStrings:K", "from-section"),
         ]);
-        assert_eq!(connection_string(&all, "K").unwrap(), "from-section");
+        let names = connection_string_names("K");
+        assert_eq!(connection_string(&all, &names).unwrap(), "from-section");
         let app_service = settings(&[("K", "from-k"), ("CUSTOMCONNSTR_K", "from-app-service")]);
         assert_eq!(
-            connection_string(&app_service, "K").unwrap(),
+            connection_string(&app_service, &names).unwrap(),
             "from-app-service"
         );
         assert_eq!(
-            connection_string(&settings(&[("K", "v")]), "K").unwrap(),
+            connection_string(&settings(&[("K", "v")]), &names).unwrap(),
             "v"
         );
-        assert!(connection_string(&settings(&[]), "K").is_none());
+        assert!(connection_string(&settings(&[]), &names).is_none());
+        let own = connection_string_names("ConnectionStrings:K");
+        assert_eq!(&*own, ["ConnectionStrings:K".to_owned()]);
     }
 
     #[test]

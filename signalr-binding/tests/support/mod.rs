@@ -344,3 +344,86 @@ impl Clock for TestClock {
         *self.0.lock().unwrap()
     }
 }
+
+/// An HTTP transport (`IdentityOptions::transport`) that plays Microsoft Entra ID's token
+/// endpoint for an application with a client secret, checking what Entra checks (tenant in the
+/// path, `client_id`, `client_secret`, `grant_type=client_credentials`, the SignalR scope), and
+/// passes requests to 127.0.0.1 to the default client. Anything else is refused: nothing
+/// leaves the machine.
+#[derive(Debug)]
+pub struct EntraTransport {
+    inner: Arc<dyn azure_core::http::HttpClient>,
+    pub tenant: String,
+    pub client_id: String,
+    pub secret: String,
+    /// The token issued.
+    pub token: String,
+    pub token_requests: AtomicUsize,
+}
+
+impl EntraTransport {
+    pub fn new(tenant: &str, client_id: &str, secret: &str) -> Arc<Self> {
+        Arc::new(Self {
+            inner: azure_core::http::new_http_client(None),
+            tenant: tenant.to_owned(),
+            client_id: client_id.to_owned(),
+            secret: secret.to_owned(),
+            token: format!("EntraAppToken-{client_id}.x.y"),
+            token_requests: AtomicUsize::new(0),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl azure_core::http::HttpClient for EntraTransport {
+    async fn execute_request(
+        &self,
+        request: &azure_core::http::Request,
+    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
+        use azure_core::http::headers::Headers;
+        use azure_core::http::{AsyncRawResponse, Body as AzureBody, StatusCode as Status};
+        let url = request.url();
+        match url.host_str() {
+            Some("login.microsoftonline.com") => {
+                self.token_requests.fetch_add(1, Ordering::SeqCst);
+                let body = match request.body() {
+                    AzureBody::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                    #[allow(unreachable_patterns)]
+                    _ => String::new(),
+                };
+                let form: HashMap<String, String> = body
+                    .split('&')
+                    .filter_map(|pair| pair.split_once('='))
+                    .map(|(k, v)| (k.to_owned(), percent_decode(v)))
+                    .collect();
+                let field = |name: &str| form.get(name).map(String::as_str);
+                let ok = url.path() == format!("/{}/oauth2/v2.0/token", self.tenant)
+                    && request.method() == azure_core::http::Method::Post
+                    && field("client_id") == Some(&self.client_id)
+                    && field("client_secret") == Some(&self.secret)
+                    && field("grant_type") == Some("client_credentials")
+                    && field("scope") == Some("https://signalr.azure.com/.default");
+                let (status, json) = if ok {
+                    (
+                        Status::Ok,
+                        format!(
+                            r#"{{"token_type":"Bearer","expires_in":3600,"ext_expires_in":3600,"access_token":"{}"}}"#,
+                            self.token
+                        ),
+                    )
+                } else {
+                    (
+                        Status::Unauthorized,
+                        r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#.to_owned(),
+                    )
+                };
+                Ok(AsyncRawResponse::from_bytes(status, Headers::new(), json))
+            }
+            Some("127.0.0.1") => self.inner.execute_request(request).await,
+            other => Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Io,
+                format!("the test transport refuses {other:?}"),
+            )),
+        }
+    }
+}
