@@ -531,3 +531,40 @@ async fn an_application_with_a_client_secret_through_an_entra_stand_in() {
     );
     assert_eq!(endpoint.requests(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_for_the_first_key_is_bounded() {
+    support::init();
+    let endpoint = KeyEndpoint::start(
+        "",
+        support::SYSTEM_TOKEN,
+        KeyAnswer::Slow(Duration::from_secs(2), "late".into(), KEY_1.into()),
+    );
+    let clock = TestClock::new();
+    let options = Arc::new(IdentityOptions {
+        first_key_wait: Duration::from_millis(200),
+        attempt_timeout: Duration::from_secs(5),
+        ..(*options(&clock)).clone()
+    });
+    let binding = binding(&options);
+    let settings = msi(&endpoint);
+    let error = binding.warm_up(&settings).await.unwrap_err();
+    assert_eq!(code(&error), "identity_key_timeout", "{error}");
+    assert_eq!(error.status(), 503);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(5)));
+    // The fetch went on and its key arrives.
+    let mut signed = None;
+    for _ in 0..60 {
+        if let Ok(info) = resolve(&binding, &settings) {
+            signed = Some(info);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let info = signed.expect("the key after the slow answer");
+    verify(
+        &info.access_token,
+        KEY_1,
+        "http://127.0.0.1/client/?hub=chat",
+    );
+}

@@ -174,7 +174,15 @@ impl KeyCache {
                 .await
                 .is_err()
             {
-                return self.current().map(|_| ());
+                return match self.current() {
+                    Ok(_) => Ok(()),
+                    Err(IdentityError::KeyPending { .. }) => Err(IdentityError::FirstKeyTimeout {
+                        endpoint: self.url.clone(),
+                        credential: self.credential_name,
+                        seconds: self.options.first_key_wait.as_secs(),
+                    }),
+                    Err(error) => Err(error),
+                };
             }
         }
     }

@@ -28,6 +28,19 @@ pub enum IdentityError {
         /// The credential kind.
         credential: &'static str,
     },
+    /// A wait for the first key ended before the fetch did (`first_key_wait`, 30 s).
+    #[error(
+        "no signing key for {endpoint} within {seconds} s: {credential} or the service is still \
+         answering"
+    )]
+    FirstKeyTimeout {
+        /// The key endpoint.
+        endpoint: String,
+        /// The credential kind.
+        credential: &'static str,
+        /// The bound, in seconds.
+        seconds: u64,
+    },
     /// No credential could be built or none of the chain found an identity.
     #[error("no Azure credential available ({credential}): {reason}")]
     NoCredential {
@@ -118,6 +131,7 @@ impl IdentityError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::KeyPending { .. } => "identity_key_pending",
+            Self::FirstKeyTimeout { .. } => "identity_key_timeout",
             Self::NoCredential { .. } => "identity_no_credential",
             Self::TokenRefused { .. } => "identity_token_refused",
             Self::AccessDenied { .. } => "identity_access_denied",
@@ -135,7 +149,9 @@ impl IdentityError {
     /// service is unreachable, 502 for a bad answer from the service, else 500.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::KeyPending { .. } | Self::Unreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::KeyPending { .. } | Self::FirstKeyTimeout { .. } | Self::Unreachable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::MalformedAnswer { .. } | Self::ServiceStatus { .. } => StatusCode::BAD_GATEWAY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -143,7 +159,8 @@ impl IdentityError {
 
     /// `Retry-After` for a key still being fetched.
     pub fn retry_after(&self) -> Option<Duration> {
-        matches!(self, Self::KeyPending { .. }).then_some(PENDING_RETRY_AFTER)
+        matches!(self, Self::KeyPending { .. } | Self::FirstKeyTimeout { .. })
+            .then_some(PENDING_RETRY_AFTER)
     }
 
     /// What to do about it, in one sentence.
@@ -151,6 +168,10 @@ impl IdentityError {
         match self {
             Self::KeyPending { .. } => "retry after the time in the `Retry-After` header, or \
                  call `warm_up` at start-up so that requests never wait"
+                .into(),
+            Self::FirstKeyTimeout { .. } => "check that the app can reach Microsoft Entra ID (or \
+                 its managed identity endpoint) and the SignalR resource; the fetch goes on in \
+                 the background"
                 .into(),
             Self::NoCredential { .. } => "enable a managed identity on the app, set \
                  AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, or run `az login` for local \
