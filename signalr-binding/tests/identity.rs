@@ -568,3 +568,63 @@ async fn a_wait_for_the_first_key_is_bounded() {
         "http://127.0.0.1/client/?hub=chat",
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_are_logged_once_per_change_of_state_without_secrets() {
+    support::init();
+    let logs = support::logs();
+    let endpoint = KeyEndpoint::start("", support::SYSTEM_TOKEN, KeyAnswer::Status(403));
+    let clock = TestClock::new();
+    let binding = binding(&options(&clock));
+    let settings = msi(&endpoint);
+    let mine = || {
+        logs.lock()
+            .unwrap()
+            .iter()
+            // The binding's lines (azure_core adds DEBUG lines of its own per request).
+            .filter(|line| line.contains(&endpoint.base()) && line.contains("identity-based auth"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        code(&binding.warm_up(&settings).await.unwrap_err()),
+        "identity_access_denied"
+    );
+    for _ in 0..50 {
+        resolve(&binding, &settings).unwrap_err();
+    }
+    // The same failure again (a retry 5 minutes later): not logged again.
+    clock.advance(Duration::from_secs(5 * 60));
+    eventually("the retry", || endpoint.requests() >= 6);
+    // Recovery is logged once, then nothing per request.
+    endpoint.set(key("back", KEY_1));
+    clock.advance(Duration::from_secs(5 * 60));
+    eventually("the recovery", || resolve(&binding, &settings).is_ok());
+    for _ in 0..50 {
+        resolve(&binding, &settings).unwrap();
+    }
+    let lines = mine();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[0].starts_with("ERROR"), "{lines:#?}");
+    assert!(lines[0].contains("identity_access_denied"), "{lines:#?}");
+    assert!(lines[0].contains("SignalR App Server"), "{lines:#?}");
+    assert!(lines[0].contains("ManagedIdentityCredential"), "{lines:#?}");
+    assert!(
+        lines[1].starts_with("INFO") && lines[1].contains("recovered"),
+        "{lines:#?}"
+    );
+    // No secret in any line the process logged, azure_identity's included.
+    for line in logs.lock().unwrap().iter() {
+        for secret in [
+            support::SYSTEM_TOKEN,
+            support::IDENTITY_HEADER,
+            KEY_1,
+            KEY_2,
+            KEY_3,
+            "AppClientSecretValue42",
+            "WrongSecretValue0000",
+        ] {
+            assert!(!line.contains(secret), "{secret} logged: {line}");
+        }
+    }
+}
