@@ -628,3 +628,29 @@ async fn failures_are_logged_once_per_change_of_state_without_secrets() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_credential_says_what_it_needs() {
+    support::init();
+    let clock = TestClock::new();
+    let binding = binding(&options(&clock));
+    let settings = settings(format!(
+        "Endpoint=http://{};AuthType=azure.app;ClientId=c;TenantId=t;ClientCert=/nonexistent/app.pfx",
+        support::closed_port()
+    ));
+    let error = binding.warm_up(&settings).await.unwrap_err();
+    #[cfg(not(feature = "identity-certificate"))]
+    {
+        assert_eq!(code(&error), "identity_certificate_feature_off", "{error}");
+        assert!(error.hint().unwrap().contains("identity-certificate"));
+    }
+    #[cfg(feature = "identity-certificate")]
+    {
+        assert_eq!(code(&error), "identity_certificate_unreadable", "{error}");
+        assert!(
+            error.to_string().contains("/nonexistent/app.pfx"),
+            "{error}"
+        );
+    }
+    assert_eq!(error.status(), 500);
+}

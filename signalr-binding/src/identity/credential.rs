@@ -187,8 +187,11 @@ fn certificate(
         path: path.to_owned(),
         reason: error.to_string(),
     })?;
-    let mut options = azure_identity::ClientCertificateCredentialOptions::default();
-    options.client_options = client_options;
+    // A PKCS#12 file without a password, as the connection string's ClientCert.
+    let options = azure_identity::ClientCertificateCredentialOptions {
+        client_options,
+        ..Default::default()
+    };
     Ok(azure_identity::ClientCertificateCredential::new(
         identity.tenant_id().unwrap_or_default().to_owned(),
         identity.client_id().unwrap_or_default().to_owned(),
