@@ -654,3 +654,49 @@ async fn a_certificate_credential_says_what_it_needs() {
     }
     assert_eq!(error.status(), 500);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_identity_endpoints_each_sign_with_their_own_key() {
+    support::init();
+    let east = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("east-key", KEY_1));
+    let west = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("west-key", KEY_2));
+    let clock = TestClock::new();
+    let binding = ConnectionInfoBinding::builder("chat")
+        .user_id("alice")
+        .multiple_endpoints()
+        .identity_options(options(&clock))
+        .build()
+        .unwrap();
+    let settings = HashMap::from([
+        (
+            SETTING.to_owned(),
+            format!("Endpoint={};AuthType=azure.msi", east.base()),
+        ),
+        (
+            "Azure:SignalR:Endpoints:west".to_owned(),
+            format!("Endpoint={};AuthType=azure", west.base()),
+        ),
+    ]);
+    binding.warm_up(&settings).await.unwrap();
+    let negotiation = binding
+        .negotiate_with(None, &settings, &SystemClock)
+        .unwrap();
+    assert_eq!(negotiation.endpoints.len(), 2);
+    for endpoint in &negotiation.endpoints {
+        let (secret, kid) = if endpoint.name == "west" {
+            (KEY_2, "west-key")
+        } else {
+            (KEY_1, "east-key")
+        };
+        assert_eq!(
+            verify(
+                &endpoint.connection_info.access_token,
+                secret,
+                "http://127.0.0.1/client/?hub=chat"
+            ),
+            kid
+        );
+    }
+    assert_eq!((east.requests(), west.requests()), (1, 1));
+    assert_eq!(binding.key_fetches(&settings).unwrap(), 2);
+}
