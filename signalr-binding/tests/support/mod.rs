@@ -241,6 +241,7 @@ pub enum KeyAnswer {
 pub struct KeyEndpoint {
     pub addr: SocketAddr,
     pub answer: Arc<Mutex<KeyAnswer>>,
+    /// Requests to the key path.
     pub requests: Arc<AtomicUsize>,
     pub unauthorized: Arc<AtomicUsize>,
 }
@@ -266,8 +267,12 @@ impl KeyEndpoint {
             );
             let (path, bearer) = (path.clone(), bearer.clone());
             async move {
+                // Other paths (a health check's `HEAD /api/health`) are not key requests.
+                if request.uri().path() != path {
+                    return respond(404, "{}");
+                }
                 count.fetch_add(1, Ordering::SeqCst);
-                if request.uri().path() != path || request.uri().query().is_some() {
+                if request.uri().query().is_some() {
                     return respond(404, "{}");
                 }
                 let authorization = request
