@@ -615,29 +615,12 @@ impl ConnectionInfoBinding {
         settings: &dyn Settings,
         clock: &dyn Clock,
     ) -> Result<SignalRConnectionInfo, BindingError> {
-        #[cfg(feature = "identity")]
-        let fetched;
-        let key = match &prepared.key {
-            PreparedKey::AccessKey(key) => key,
-            #[cfg(feature = "identity")]
-            PreparedKey::Identity { .. } => {
-                fetched = self
-                    .key_cache(prepared)
-                    .expect("an identity key has a cache")
-                    .current()
-                    .map_err(|error| BindingError::Identity {
-                        setting: setting.to_owned(),
-                        error,
-                    })?;
-                &fetched.signing
-            }
-            #[cfg(not(feature = "identity"))]
-            PreparedKey::Identity => {
-                return Err(BindingError::IdentityAuthNotSupported {
-                    setting: setting.to_owned(),
-                });
-            }
-        };
+        #[cfg(not(feature = "identity"))]
+        if let PreparedKey::Identity = &prepared.key {
+            return Err(BindingError::IdentityAuthNotSupported {
+                setting: setting.to_owned(),
+            });
+        }
 
         let now = clock
             .now()
@@ -743,7 +726,23 @@ impl ConnectionInfoBinding {
                 None => {}
             }
         }
-        let access_token = payload.sign(key, now, self.properties.lifetime.as_secs());
+        // An identity key is taken last, under its read lock: a request error comes first, and
+        // a key being fetched costs nothing before.
+        let lifetime = self.properties.lifetime.as_secs();
+        let access_token = match &prepared.key {
+            PreparedKey::AccessKey(key) => payload.sign(key, now, lifetime),
+            #[cfg(feature = "identity")]
+            PreparedKey::Identity { .. } => self
+                .key_cache(prepared)
+                .expect("an identity key has a cache")
+                .sign_with(|key| payload.sign(key, now, lifetime))
+                .map_err(|error| BindingError::Identity {
+                    setting: setting.to_owned(),
+                    error,
+                })?,
+            #[cfg(not(feature = "identity"))]
+            PreparedKey::Identity => unreachable!("refused above"),
+        };
         if access_token.len() > MAX_ACCESS_TOKEN_LEN {
             return Err(BindingError::TokenTooLong {
                 length: access_token.len(),

@@ -154,6 +154,23 @@ impl KeyCache {
         }
     }
 
+    /// `sign(key)` with the key to sign with now, under its read lock (no copy of the key); with
+    /// none usable, [`current`](Self::current)'s error.
+    pub(crate) fn sign_with<R>(
+        self: &Arc<Self>,
+        sign: impl FnOnce(&SigningKey) -> R,
+    ) -> Result<R, IdentityError> {
+        let now = self.options.clock.now();
+        {
+            let key = self.key.read().unwrap_or_else(PoisonError::into_inner);
+            if let Some(key) = key.as_ref().filter(|key| self.usable(key, now)) {
+                return Ok(sign(&key.signing));
+            }
+        }
+        // No usable key: start a fetch and say why (or sign with one that just arrived).
+        self.current().map(|key| sign(&key.signing))
+    }
+
     /// Waits (bounded by the options' `first_key_wait`) until a key is usable or a fetch fails.
     pub(crate) async fn wait(self: &Arc<Self>) -> Result<(), IdentityError> {
         let mut refreshed = self.refreshed.subscribe();
