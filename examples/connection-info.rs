@@ -5,10 +5,18 @@
 //! cargo run -q --example connection-info -- --help
 //! ```
 //!
-//! Without `--connection-string` it reads `AzureSignalRConnectionString`, and without that it
-//! uses the local emulator's connection string (and says so on stderr). It prints the
-//! connection-info JSON on stdout. Bad input exits with status 2 and a message on stderr; the
-//! access key is never printed.
+//! Without `--connection-string` it reads the environment as the runtime does:
+//! `ConnectionStrings__AzureSignalRConnectionString` (App Service: `CUSTOMCONNSTR_...`), then
+//! `AzureSignalRConnectionString`, then the Functions identity settings
+//! (`AzureSignalRConnectionString__serviceUri`, `__credential`, ...); with none of them it uses
+//! the local emulator's connection string (and says so on stderr). It prints the
+//! connection-info JSON on stdout. Bad input exits with status 2 and one line on stderr; no key,
+//! token or secret is printed.
+//!
+//! Identity-based connections (`AuthType=azure.msi`, `__serviceUri`, see docs/identity.md) need
+//! the feature: `cargo run -q --example connection-info --features identity -- --hub chat`. The
+//! key is fetched first (up to 30 s), with the credentials of the machine (`az login`, a
+//! managed identity).
 //!
 //! Endpoints set in the environment as `Azure__SignalR__Endpoints__<Name>[__primary|__secondary]`
 //! count as well (docs/endpoints.md): the connection info is then the one the default router
@@ -20,8 +28,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use signalr_binding::{
-    BindingContext, ConnectionInfoBinding, DEFAULT_CONNECTION_STRING_SETTING,
-    EMULATOR_CONNECTION_STRING, ENDPOINTS_SECTION, has_section_prefix,
+    BindingContext, BindingError, ConnectionInfoBinding, DEFAULT_CONNECTION_STRING_SETTING,
+    EMULATOR_CONNECTION_STRING, ENDPOINTS_SECTION, has_section_prefix, identity_section,
 };
 
 /// Prints the connection info (client URL and access token) a binding would give.
@@ -51,21 +59,40 @@ struct Args {
     all_endpoints: bool,
 }
 
+/// The error, and what to do about it, on one line.
+fn one_line(error: &BindingError) -> String {
+    match error.hint() {
+        Some(hint) => format!("{error}; {hint}"),
+        None => error.to_string(),
+    }
+}
+
 fn run(args: Args) -> Result<String, String> {
-    let connection_string = match args.connection_string {
-        Some(cs) => cs,
-        None => std::env::var(DEFAULT_CONNECTION_STRING_SETTING).unwrap_or_else(|_| {
-            eprintln!(
-                "{DEFAULT_CONNECTION_STRING_SETTING} is not set: using the local emulator's \
-                 connection string (Endpoint=http://localhost;Port=8888)"
-            );
-            EMULATOR_CONNECTION_STRING.to_owned()
-        }),
+    const SETTING: &str = DEFAULT_CONNECTION_STRING_SETTING;
+    // The environment, read as the runtime reads it; or the connection string given.
+    let mut settings: HashMap<String, String> = match args.connection_string {
+        Some(cs) => HashMap::from([(SETTING.to_owned(), cs)]),
+        None => std::env::vars().collect(),
     };
+    let configured = [
+        format!("ConnectionStrings:{SETTING}"),
+        format!("ConnectionStrings__{SETTING}"),
+        format!("CUSTOMCONNSTR_{SETTING}"),
+        SETTING.to_owned(),
+    ]
+    .iter()
+    .any(|name| settings.contains_key(name))
+        || identity_section(&settings, SETTING).is_some();
+    if !configured {
+        eprintln!(
+            "{SETTING} is not set: using the local emulator's connection string \
+             (Endpoint=http://localhost;Port=8888)"
+        );
+        settings.insert(SETTING.to_owned(), EMULATOR_CONNECTION_STRING.to_owned());
+    }
     // Values given on the command line are literal text, not templates: they are handed to
     // the binding as settings, so a user id such as `{x}` is used as it is.
-    let mut builder = ConnectionInfoBinding::builder(args.hub).connection_string_setting("CS");
-    let mut settings = HashMap::from([("CS".to_owned(), connection_string)]);
+    let mut builder = ConnectionInfoBinding::builder(args.hub);
     let endpoints: Vec<(String, String)> = std::env::vars()
         .filter(|(name, _)| has_section_prefix(name, ENDPOINTS_SECTION))
         .collect();
@@ -87,15 +114,23 @@ fn run(args: Args) -> Result<String, String> {
     }
     let binding = builder.build().map_err(|error| error.to_string())?;
     let context = BindingContext::new().with_settings(settings);
+    // An identity-based connection: fetch the key first (bounded), as `warm_up` at start-up.
+    #[cfg(feature = "identity")]
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("no tokio runtime: {error}"))?
+        .block_on(binding.warm_up(context.settings()))
+        .map_err(|error| one_line(&error))?;
     if args.all_endpoints {
         let negotiation = binding
             .negotiate_with(None, context.settings(), context.clock())
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| one_line(&error))?;
         return Ok(negotiation.to_json());
     }
     let info = binding
         .resolve_with(None, context.settings(), context.clock())
-        .map_err(|error| error.to_string())?;
+        .map_err(|error| one_line(&error))?;
     Ok(info.to_json())
 }
 

@@ -13,6 +13,10 @@
 //! `signalr-binding/benches/report.py` after `cargo bench -p signalr-binding --bench resolve`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+
+#[cfg(feature = "identity")]
+#[path = "../tests/support/mod.rs"]
+mod support;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::{Deserialize, Serialize};
 use signalr_binding::{BindingContext, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING};
@@ -333,12 +337,89 @@ fn endpoints(c: &mut Criterion) {
     g.finish();
 }
 
+/// A binding whose key was fetched with an Entra identity (feature `identity`), against the
+/// same binding with an access key: `access_key` and `identity` in group `identity`, whose
+/// ratio is what identity-based auth costs per request once the key is cached. The key is
+/// fetched once, before measuring, from the local stand-ins of `tests/support`.
+#[cfg(feature = "identity")]
+fn identity(c: &mut Criterion) {
+    use std::sync::Arc;
+
+    let (tenant, client, secret) = ("bench-tenant", "bench-client", "BenchClientSecret");
+    let transport = support::EntraTransport::new(tenant, client, secret);
+    let endpoint = support::KeyEndpoint::start(
+        "",
+        &transport.token,
+        support::KeyAnswer::Key {
+            id: "bench-key".into(),
+            key: KEY.into(),
+        },
+    );
+    let options = Arc::new(signalr_binding::IdentityOptions {
+        transport: Some(transport),
+        ..signalr_binding::IdentityOptions::default()
+    });
+    let with_settings = |connection_string: String| {
+        let settings =
+            HashMap::from([("AzureSignalRConnectionString".to_owned(), connection_string)]);
+        http::Request::post("/api/negotiate?negotiateVersion=1")
+            .header("x-ms-client-principal-id", USER)
+            .extension(BindingContext::new().with_settings(settings))
+            .body(())
+            .unwrap()
+    };
+    // Both endpoints have the same host, so URLs and audiences have the same length.
+    let access_key = with_settings(format!(
+        "Endpoint={};AccessKey={KEY};Version=1.0;",
+        endpoint.base()
+    ));
+    let identity = with_settings(format!(
+        "Endpoint={};AuthType=azure.app;ClientId={client};TenantId={tenant};ClientSecret={secret};Version=1.0;",
+        endpoint.base()
+    ));
+    // One binding each: a binding keeps the connection of its setting's latest value.
+    let binding = || {
+        ConnectionInfoBinding::builder("chat")
+            .user_id("{headers.x-ms-client-principal-id}")
+            .identity_options(Arc::clone(&options))
+            .build()
+            .unwrap()
+    };
+    let (with_key, with_identity) = (binding(), binding());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(with_identity.resolve_async(&identity))
+        .expect("the key from the stand-ins");
+
+    let mut g = c.benchmark_group("identity");
+    g.bench_function("access_key", |b| {
+        b.iter(|| black_box(with_key.resolve(black_box(&access_key)).unwrap().to_json()))
+    });
+    g.bench_function("identity", |b| {
+        b.iter(|| {
+            black_box(
+                with_identity
+                    .resolve(black_box(&identity))
+                    .unwrap()
+                    .to_json(),
+            )
+        })
+    });
+    g.finish();
+    assert_eq!(endpoint.requests(), 1, "the key was fetched once");
+}
+
+#[cfg(not(feature = "identity"))]
+fn identity(_: &mut Criterion) {}
+
 criterion_group! {
     name = resolve;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(50);
-    targets = benches, endpoints
+    targets = benches, endpoints, identity
 }
 criterion_main!(resolve);

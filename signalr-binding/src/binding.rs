@@ -55,12 +55,17 @@ pub struct ConnectionInfoBinding {
     /// The header names the templates read, made into `HeaderName`s once: looking a header up
     /// by `&str` parses the name on every request.
     header_names: OnceLock<Box<[HeaderName]>>,
+    /// Where the connection string is read from, in order (`ConnectionStrings:K`, ...).
+    connection_string_names: OnceLock<Box<[String]>>,
     #[cfg(feature = "verify")]
     verification: Option<IdTokenVerification>,
     #[cfg(feature = "verify")]
     verifier: VerifierCache,
     /// Several endpoints (`Azure:SignalR:Endpoints`), when the binding reads them.
     endpoints: Option<Endpoints>,
+    /// How identity-based connections get their key; `None` for the defaults.
+    #[cfg(feature = "identity")]
+    identity: Option<Arc<crate::IdentityOptions>>,
 }
 
 /// A binding's properties, parsed. The attribute writes them as a `const` expression, so every
@@ -84,11 +89,27 @@ pub struct Properties {
     pub close_on_auth_expiry: bool,
 }
 
+/// Where a prepared connection's signing key comes from.
+#[derive(Clone)]
+enum PreparedKey {
+    /// The connection string's `AccessKey`.
+    AccessKey(SigningKey),
+    /// Fetched from the service with an Entra identity: the key cache, found on first use
+    /// with the binding's options.
+    #[cfg(feature = "identity")]
+    Identity {
+        connection: Box<ConnectionString>,
+        cache: OnceLock<Arc<crate::identity::KeyCache>>,
+    },
+    /// Identity-based auth, without the feature that does it.
+    #[cfg(not(feature = "identity"))]
+    Identity,
+}
+
 /// A connection string made ready to sign with: parsed, key prepared, URLs built.
 #[derive(Clone)]
 pub(crate) struct Prepared {
-    /// `None` for identity-based auth, which this version cannot sign for.
-    key: Option<SigningKey>,
+    key: PreparedKey,
     /// `{client endpoint}/client/?hub=`
     url_prefix: String,
     /// `{scheme}://{host}/client/?hub=`
@@ -113,8 +134,14 @@ impl Prepared {
         literal_hub: Option<&str>,
     ) -> Self {
         let key = match connection.credential() {
-            Credential::AccessKey(key) => Some(SigningKey::new(key)),
-            Credential::Identity(_) => None,
+            Credential::AccessKey(key) => PreparedKey::AccessKey(SigningKey::new(key)),
+            #[cfg(feature = "identity")]
+            Credential::Identity(_) => PreparedKey::Identity {
+                connection: Box::new(connection.clone()),
+                cache: OnceLock::new(),
+            },
+            #[cfg(not(feature = "identity"))]
+            Credential::Identity(_) => PreparedKey::Identity,
         };
         let url_prefix = format!("{}/client/?hub=", connection.client_base_url());
         let audience_prefix = format!("{}/client/?hub=", connection.audience_base_url());
@@ -148,11 +175,14 @@ impl ConnectionInfoBinding {
             properties,
             prepared: Memo::new(),
             header_names: OnceLock::new(),
+            connection_string_names: OnceLock::new(),
             #[cfg(feature = "verify")]
             verification: None,
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
             endpoints: None,
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -164,11 +194,14 @@ impl ConnectionInfoBinding {
             properties,
             prepared: Memo::new(),
             header_names: OnceLock::new(),
+            connection_string_names: OnceLock::new(),
             #[cfg(feature = "verify")]
             verification: None,
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
             endpoints: Some(Endpoints::new()),
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -184,9 +217,12 @@ impl ConnectionInfoBinding {
             properties,
             prepared: Memo::new(),
             header_names: OnceLock::new(),
+            connection_string_names: OnceLock::new(),
             verification: Some(verification),
             verifier: VerifierCache::new(),
             endpoints: None,
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -297,14 +333,185 @@ impl ConnectionInfoBinding {
             let chosen = endpoints.route(request, &set.endpoints)?;
             return self.mint(&chosen.prepared, chosen.setting(), request, settings, clock);
         }
-        let connection_string =
-            settings
-                .get(setting)
-                .ok_or_else(|| BindingError::MissingConnectionString {
-                    setting: setting.to_owned(),
-                })?;
-        let prepared = self.prepared(&connection_string)?;
+        let prepared = self.prepared_for(settings)?;
         self.mint(&prepared, setting, request, settings, clock)
+    }
+
+    /// The prepared connection of the binding's own setting: `ConnectionStrings:K`,
+    /// `CUSTOMCONNSTR_K` or `K`, else the identity section `K:serviceUri`.
+    fn prepared_for(
+        &self,
+        settings: &dyn Settings,
+    ) -> Result<Arc<Memoized<Prepared>>, BindingError> {
+        let setting = &*self.properties.connection_string_setting;
+        let names = self
+            .connection_string_names
+            .get_or_init(|| crate::identity::section::connection_string_names(setting));
+        if let Some(connection_string) =
+            crate::identity::section::connection_string(settings, names)
+        {
+            return self.prepared(&connection_string);
+        }
+        let Some(fingerprint) = crate::identity::section::section_fingerprint(settings, setting)
+        else {
+            return Err(BindingError::MissingConnectionString {
+                setting: setting.to_owned(),
+            });
+        };
+        let literal = self.properties.hub_name.as_literal();
+        self.prepared
+            .get_or_prepare(&fingerprint, |_| {
+                crate::identity::identity_section(settings, setting)
+                    .expect("the fingerprint saw serviceUri")
+                    .map(|connection| Prepared::from_connection(&connection, literal))
+            })
+            .map_err(|reason| BindingError::InvalidConnectionString {
+                setting: setting.to_owned(),
+                reason,
+            })
+    }
+
+    /// The key cache of an identity-based connection, found on first use.
+    #[cfg(feature = "identity")]
+    fn key_cache<'p>(&self, prepared: &'p Prepared) -> Option<&'p Arc<crate::identity::KeyCache>> {
+        match &prepared.key {
+            PreparedKey::Identity { connection, cache } => Some(cache.get_or_init(|| {
+                let options = self
+                    .identity
+                    .as_ref()
+                    .unwrap_or_else(|| crate::IdentityOptions::shared_default());
+                let credential = connection
+                    .credential()
+                    .identity()
+                    .expect("an identity connection");
+                crate::identity::KeyCache::shared(connection, credential, options)
+            })),
+            PreparedKey::AccessKey(_) => None,
+        }
+    }
+
+    /// Sets the identity options (the builder's).
+    #[cfg(feature = "identity")]
+    pub(crate) fn set_identity_options(&mut self, options: Arc<crate::IdentityOptions>) {
+        self.identity = Some(options);
+    }
+
+    /// The key caches of the identity-based connections of the current settings.
+    #[cfg(feature = "identity")]
+    fn key_caches(
+        &self,
+        settings: &dyn Settings,
+    ) -> Result<Vec<(String, Arc<crate::identity::KeyCache>)>, BindingError> {
+        let mut caches = Vec::new();
+        if self.endpoints.is_some() {
+            let set = self.endpoint_set(settings)?;
+            for endpoint in set.endpoints.iter() {
+                if let Some(cache) = self.key_cache(&endpoint.prepared) {
+                    caches.push((endpoint.setting().to_owned(), Arc::clone(cache)));
+                }
+            }
+        } else {
+            let prepared = self.prepared_for(settings)?;
+            if let Some(cache) = self.key_cache(&prepared) {
+                caches.push((
+                    self.properties.connection_string_setting.to_string(),
+                    Arc::clone(cache),
+                ));
+            }
+        }
+        Ok(caches)
+    }
+
+    /// Fetches the signing keys of the binding's identity-based connections (for the current
+    /// `settings`) and waits for them, bounded by
+    /// [`IdentityOptions::first_key_wait`](crate::IdentityOptions::first_key_wait). Call it at
+    /// start-up so that no request waits for the first key. A binding with access keys only
+    /// returns at once.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub async fn warm_up(&self, settings: &dyn Settings) -> Result<(), BindingError> {
+        for (setting, cache) in self.key_caches(settings)? {
+            cache
+                .wait()
+                .await
+                .map_err(|error| BindingError::Identity { setting, error })?;
+        }
+        Ok(())
+    }
+
+    /// Fetches the signing keys again now, out of schedule, and waits for them (bounded): for
+    /// an application that knows a key was rotated.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub async fn refresh_keys(&self, settings: &dyn Settings) -> Result<(), BindingError> {
+        for (setting, cache) in self.key_caches(settings)? {
+            cache
+                .refresh_now()
+                .await
+                .map_err(|error| BindingError::Identity { setting, error })?;
+        }
+        Ok(())
+    }
+
+    /// How many signing-key fetches the binding's identity-based connections sent so far
+    /// (for the current `settings`); 0 with access keys.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub fn key_fetches(&self, settings: &dyn Settings) -> Result<u64, BindingError> {
+        Ok(self
+            .key_caches(settings)?
+            .iter()
+            .map(|(_, cache)| cache.fetches())
+            .sum())
+    }
+
+    /// [`resolve`](Self::resolve), after waiting (without blocking the thread, bounded by
+    /// [`IdentityOptions::first_key_wait`](crate::IdentityOptions::first_key_wait)) for the
+    /// first signing key of an identity-based connection. With access keys it is `resolve`.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub async fn resolve_async<R: BindingRequest + Sync + ?Sized>(
+        &self,
+        request: &R,
+    ) -> Result<SignalRConnectionInfo, BindingError> {
+        self.wait_for_keys(request).await?;
+        self.resolve(request)
+    }
+
+    /// The key caches to wait for (none when the settings are wrong: `resolve` reports that).
+    #[cfg(feature = "identity")]
+    pub(crate) fn key_caches_for_wait(
+        &self,
+        settings: &dyn Settings,
+    ) -> Vec<Arc<crate::identity::KeyCache>> {
+        self.key_caches(settings)
+            .map(|caches| caches.into_iter().map(|(_, cache)| cache).collect())
+            .unwrap_or_default()
+    }
+
+    /// Waits for the identity keys `request` needs (its context's settings, else the
+    /// environment); errors are left for `resolve` to report.
+    #[cfg(feature = "identity")]
+    pub(crate) async fn wait_for_keys<R: BindingRequest + Sync + ?Sized>(
+        &self,
+        request: &R,
+    ) -> Result<(), BindingError> {
+        let caches = {
+            let request: &dyn BindingRequest = &request;
+            match request.context() {
+                Some(context) => self.key_caches(context.settings()),
+                None => self.key_caches(&EnvSettings),
+            }
+        };
+        // A settings error is the request's to report, from `resolve`.
+        let Ok(caches) = caches else { return Ok(()) };
+        for (setting, cache) in caches {
+            cache
+                .wait()
+                .await
+                .map_err(|error| BindingError::Identity { setting, error })?;
+        }
+        Ok(())
     }
 
     /// Connection info for every endpoint of a binding with several
@@ -419,11 +626,12 @@ impl ConnectionInfoBinding {
         settings: &dyn Settings,
         clock: &dyn Clock,
     ) -> Result<SignalRConnectionInfo, BindingError> {
-        let Some(key) = &prepared.key else {
+        #[cfg(not(feature = "identity"))]
+        if let PreparedKey::Identity = &prepared.key {
             return Err(BindingError::IdentityAuthNotSupported {
                 setting: setting.to_owned(),
             });
-        };
+        }
 
         let now = clock
             .now()
@@ -529,7 +737,23 @@ impl ConnectionInfoBinding {
                 None => {}
             }
         }
-        let access_token = payload.sign(key, now, self.properties.lifetime.as_secs());
+        // An identity key is taken last, under its read lock: a request error comes first, and
+        // a key being fetched costs nothing before.
+        let lifetime = self.properties.lifetime.as_secs();
+        let access_token = match &prepared.key {
+            PreparedKey::AccessKey(key) => payload.sign(key, now, lifetime),
+            #[cfg(feature = "identity")]
+            PreparedKey::Identity { .. } => self
+                .key_cache(prepared)
+                .expect("an identity key has a cache")
+                .sign_with(|key| payload.sign(key, now, lifetime))
+                .map_err(|error| BindingError::Identity {
+                    setting: setting.to_owned(),
+                    error,
+                })?,
+            #[cfg(not(feature = "identity"))]
+            PreparedKey::Identity => unreachable!("refused above"),
+        };
         if access_token.len() > MAX_ACCESS_TOKEN_LEN {
             return Err(BindingError::TokenTooLong {
                 length: access_token.len(),
@@ -991,7 +1215,8 @@ mod tests {
     }
 
     #[test]
-    fn identity_based_auth_is_refused_not_signed_wrongly() {
+    #[cfg(not(feature = "identity"))]
+    fn identity_based_auth_without_the_feature_names_the_feature() {
         let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
         let settings = HashMap::from([(
             DEFAULT_CONNECTION_STRING_SETTING.to_owned(),
@@ -1004,6 +1229,8 @@ mod tests {
             error,
             BindingError::IdentityAuthNotSupported { .. }
         ));
-        assert!(error.to_string().contains("not support"));
+        assert!(error.to_string().contains("`identity` feature"), "{error}");
+        assert!(error.hint().unwrap().contains("features = [\"identity\"]"));
+        assert_eq!(error.code(), "identity_auth_not_supported");
     }
 }

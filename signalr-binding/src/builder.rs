@@ -39,6 +39,8 @@ pub struct ConnectionInfoBindingBuilder {
     #[cfg(feature = "verify")]
     verification: Option<IdTokenVerification>,
     endpoints: Option<Endpoints>,
+    #[cfg(feature = "identity")]
+    identity: Option<std::sync::Arc<crate::IdentityOptions>>,
 }
 
 impl ConnectionInfoBindingBuilder {
@@ -56,6 +58,8 @@ impl ConnectionInfoBindingBuilder {
             #[cfg(feature = "verify")]
             verification: None,
             endpoints: None,
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -164,6 +168,19 @@ impl ConnectionInfoBindingBuilder {
         self
     }
 
+    /// How identity-based connections fetch and refresh their key (default: as Azure; see
+    /// [`IdentityOptions`](crate::IdentityOptions)). Bindings with the same options (the same
+    /// `Arc`), endpoint and credential share one key.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub fn identity_options(
+        mut self,
+        options: impl Into<std::sync::Arc<crate::IdentityOptions>>,
+    ) -> Self {
+        self.identity = Some(options.into());
+        self
+    }
+
     /// Parses and checks the properties.
     pub fn build(self) -> Result<ConnectionInfoBinding, ConfigError> {
         let parse = |property: &'static str, source: &str| {
@@ -255,6 +272,10 @@ impl ConnectionInfoBindingBuilder {
         let mut binding = ConnectionInfoBinding::from_static(properties);
         if let Some(endpoints) = self.endpoints {
             *binding.endpoints_mut() = endpoints;
+        }
+        #[cfg(feature = "identity")]
+        if let Some(options) = self.identity {
+            binding.set_identity_options(options);
         }
         Ok(binding)
     }

@@ -68,15 +68,27 @@ pub enum BindingError {
         /// What is wrong with it (the Azure SDK's words).
         reason: ConnectionStringError,
     },
-    /// The connection string uses identity-based auth (`AuthType=azure...`), which needs the
-    /// service to hand out the signing key; this version does not do that yet.
+    /// The connection string (or the identity section) of the setting uses identity-based auth
+    /// (`AuthType=azure...`, `serviceUri`), and signalr-binding was built without its
+    /// `identity` feature.
     #[error(
-        "the connection string in setting `{setting}` uses identity-based auth (AuthType), which \
-         signalr-binding does not support yet"
+        "the connection string in setting `{setting}` uses identity-based auth (AuthType or \
+         serviceUri), which needs the `identity` feature of signalr-binding"
     )]
     IdentityAuthNotSupported {
         /// The setting's name.
         setting: String,
+    },
+    /// Identity-based auth has no usable signing key: see [`IdentityError`](crate::IdentityError)
+    /// for the causes, each with its code.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    #[error("identity-based auth for setting `{setting}` failed: {error}")]
+    Identity {
+        /// The setting's name.
+        setting: String,
+        /// Why.
+        error: crate::IdentityError,
     },
     /// The hub name resolved from the request breaks the hub-name rule.
     #[error("{reason}")]
@@ -196,6 +208,8 @@ impl BindingError {
             | Self::NoEndpoints { .. }
             | Self::NoPrimaryEndpoint => StatusCode::INTERNAL_SERVER_ERROR,
             Self::NoEndpointOnline => StatusCode::SERVICE_UNAVAILABLE,
+            #[cfg(feature = "identity")]
+            Self::Identity { error, .. } => error.status(),
         }
     }
 
@@ -224,6 +238,8 @@ impl BindingError {
             Self::NoPrimaryEndpoint => "no_primary_endpoint",
             Self::NoEndpointOnline => "no_endpoint_online",
             Self::TokenTooLong { .. } => "token_too_long",
+            #[cfg(feature = "identity")]
+            Self::Identity { error, .. } => error.code(),
         }
     }
 
@@ -260,9 +276,11 @@ impl BindingError {
                     .into()
             }
             Self::InvalidConnectionString { reason, .. } => reason.hint().into(),
-            Self::IdentityAuthNotSupported { .. } => {
-                "use a connection string with an AccessKey".into()
-            }
+            Self::IdentityAuthNotSupported { .. } => "turn on the feature: signalr-binding = \
+                 { features = [\"identity\"] } (or use a connection string with an AccessKey)"
+                .into(),
+            #[cfg(feature = "identity")]
+            Self::Identity { error, .. } => error.hint(),
             Self::NoEndpoints { .. } => {
                 "set the connection string of your Azure SignalR Service resource in one of them"
                     .into()
@@ -293,10 +311,15 @@ impl BindingError {
         })
     }
 
-    /// How long a client should wait before retrying, sent as `Retry-After`: the interval of
+    /// How long a client should wait before retrying, sent as `Retry-After`: 5 s while an
+    /// identity-based key is first fetched, and the interval of
     /// the endpoints' health check, for [`NoEndpointOnline`](Self::NoEndpointOnline); `None`
     /// for every other error.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
+        #[cfg(feature = "identity")]
+        if let Self::Identity { error, .. } = self {
+            return error.retry_after();
+        }
         matches!(self, Self::NoEndpointOnline).then_some(RETRY_AFTER)
     }
 

@@ -190,6 +190,7 @@ mod connection_string;
 mod endpoints;
 mod error;
 mod function_json;
+mod identity;
 mod json;
 mod memo;
 mod principal;
@@ -224,6 +225,12 @@ pub use endpoints::{
 pub use endpoints::{HealthCheckOptions, HealthProbe};
 pub use error::{BindingError, ConfigError};
 pub use function_json::{BINDING_TYPE, FunctionJsonBinding, NEGOTIATION_BINDING_TYPE};
+pub use identity::identity_section;
+#[cfg(feature = "identity")]
+#[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+pub use identity::{
+    IdentityError, IdentityOptions, PENDING_RETRY_AFTER, REQUIRED_ROLE, SIGNALR_SCOPE,
+};
 pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};
 pub use request::BindingRequest;
 pub use response::FromBindingError;

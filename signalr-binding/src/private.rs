@@ -89,6 +89,56 @@ pub const fn router<R: Router>(router: &'static R) -> &'static dyn Router {
     router
 }
 
+/// Waits, bounded and without blocking the thread, for the signing keys of `binding`'s
+/// identity-based connections for `request`; the returned future borrows nothing. Errors are
+/// left for the resolve that follows to report.
+#[cfg(feature = "identity")]
+pub fn wait_for_key<R: BindingRequest + ?Sized>(
+    binding: &'static Binding,
+    request: &R,
+) -> impl Future<Output = ()> + Send + 'static {
+    let request: &dyn BindingRequest = &request;
+    let caches = match request.context() {
+        Some(context) => binding.key_caches_for_wait(context.settings()),
+        None => binding.key_caches_for_wait(&crate::settings::EnvSettings),
+    };
+    async move {
+        for cache in caches {
+            let _ = cache.wait().await;
+        }
+    }
+}
+
+/// Nothing to wait for without the `identity` feature.
+#[cfg(not(feature = "identity"))]
+#[inline]
+pub fn wait_for_key<R: BindingRequest + ?Sized>(
+    _binding: &'static Binding,
+    _request: &R,
+) -> core::future::Ready<()> {
+    core::future::ready(())
+}
+
+/// [`wait_for_key`] for a handler without a request parameter (the environment's settings).
+#[cfg(feature = "identity")]
+pub fn wait_for_key_without_request(
+    binding: &'static Binding,
+) -> impl Future<Output = ()> + Send + 'static {
+    let caches = binding.key_caches_for_wait(&crate::settings::EnvSettings);
+    async move {
+        for cache in caches {
+            let _ = cache.wait().await;
+        }
+    }
+}
+
+/// Nothing to wait for without the `identity` feature.
+#[cfg(not(feature = "identity"))]
+#[inline]
+pub fn wait_for_key_without_request(_binding: &'static Binding) -> core::future::Ready<()> {
+    core::future::ready(())
+}
+
 /// Resolves `binding` for `request`.
 #[inline]
 pub fn resolve<R: BindingRequest + ?Sized>(

@@ -33,17 +33,34 @@ pub const AUTH_EXPIRES_ON_CLAIM: &str = "asrs.s.aeo";
 /// The `iss` the SDKs set.
 const ISSUER: &str = "azure-signalr";
 
-/// An access key made ready to sign: the HMAC key schedule, computed once.
+/// An access key made ready to sign: the HMAC key schedule, computed once, and the header
+/// segment (with the key's `kid` when it has one).
 #[derive(Clone)]
 pub(crate) struct SigningKey {
     mac: Hmac<Sha256>,
+    header: std::borrow::Cow<'static, str>,
 }
 
 impl SigningKey {
     pub(crate) fn new(key: &AccessKey) -> Self {
+        Self::from_secret(key.expose_secret(), None)
+    }
+
+    /// A key from its secret, with the header `{"alg":"HS256","typ":"JWT","kid":KEY_ID}` when
+    /// `key_id` is given (the key fetched for identity-based auth), else without `kid`.
+    pub(crate) fn from_secret(secret: &str, key_id: Option<&str>) -> Self {
+        let header = match key_id {
+            None => std::borrow::Cow::Borrowed(HEADER_SEGMENT),
+            Some(key_id) => {
+                let mut json = b"{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":".to_vec();
+                json::write_string(&mut json, key_id);
+                json.push(b'}');
+                std::borrow::Cow::Owned(base64_simd::URL_SAFE_NO_PAD.encode_to_string(&json))
+            }
+        };
         Self {
-            mac: Hmac::new_from_slice(key.expose_secret().as_bytes())
-                .expect("HMAC accepts keys of any length"),
+            mac: Hmac::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length"),
+            header,
         }
     }
 }
@@ -123,20 +140,6 @@ impl<'a> Payload<'a> {
     /// [`Payload::expire_by`] when that is sooner), `iat`, `aud` and `iss`, and signs it with
     /// `key` into a compact JWT.
     pub(crate) fn sign(self, key: &SigningKey, now: u64, lifetime: u64) -> String {
-        self.sign_with_kid(key, None, now, lifetime)
-    }
-
-    /// [`Payload::sign`], with the header naming the signing key (`kid`) when one is given, as
-    /// the service SDK writes it for a key the service issued (Azure/azure-signalr
-    /// `AuthUtility.GenerateJwtToken`): the service finds the key by its id.
-    #[cfg_attr(not(feature = "rest"), allow(dead_code))]
-    pub(crate) fn sign_with_kid(
-        self,
-        key: &SigningKey,
-        kid: Option<&str>,
-        now: u64,
-        lifetime: u64,
-    ) -> String {
         let exp = now
             .saturating_add(lifetime)
             .min(self.expires_by.unwrap_or(u64::MAX));
@@ -154,17 +157,8 @@ impl<'a> Payload<'a> {
         payload.extend_from_slice(b"\"}");
 
         let encoded_payload = payload.len().div_ceil(3) * 4;
-        let mut token = String::with_capacity(HEADER_SEGMENT.len() + encoded_payload + 46);
-        match kid {
-            None => token.push_str(HEADER_SEGMENT),
-            Some(kid) => {
-                let mut header = Vec::with_capacity(40 + kid.len());
-                header.extend_from_slice(br#"{"alg":"HS256","typ":"JWT","kid":"#);
-                json::write_string(&mut header, kid);
-                header.push(b'}');
-                base64_simd::URL_SAFE_NO_PAD.encode_append(&header, &mut token);
-            }
-        }
+        let mut token = String::with_capacity(key.header.len() + encoded_payload + 46);
+        token.push_str(&key.header);
         token.push('.');
         base64_simd::URL_SAFE_NO_PAD.encode_append(&payload, &mut token);
         let mut mac = key.mac.clone();
@@ -205,6 +199,16 @@ mod tests {
         )
         .unwrap()
         .claims
+    }
+
+    #[test]
+    fn a_fetched_key_writes_its_kid_in_the_header() {
+        let key = SigningKey::from_secret(KEY, Some("key-\"1\""));
+        let token = Payload::new("aud", None, 0).sign(&key, 1, 60);
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some("key-\"1\""));
+        assert_eq!(header.alg, Algorithm::HS256);
+        decode(&token, "aud");
     }
 
     #[test]
@@ -285,17 +289,6 @@ mod tests {
             String::from_utf8(text).unwrap(),
             r#"{"asrs.s.uid":"ann","asrs.s.coae":"true","asrs.s.aeo":"1700000600","name":"Ann","nbf":5,"exp":15,"iat":5,"aud":"a","iss":"azure-signalr"}"#
         );
-    }
-
-    #[test]
-    fn a_key_id_goes_in_the_header() {
-        let token = Payload::new("a", None, 0).sign_with_kid(&key(), Some("k\"1"), 0, 1);
-        let header = jsonwebtoken::decode_header(&token).unwrap();
-        assert_eq!(header.kid.as_deref(), Some("k\"1"));
-        assert_eq!(header.alg, Algorithm::HS256);
-        assert_eq!(decode(&token, "a")["aud"], "a");
-        let plain = Payload::new("a", None, 0).sign_with_kid(&key(), None, 0, 1);
-        assert!(plain.starts_with(HEADER_SEGMENT));
     }
 
     #[test]

@@ -342,11 +342,11 @@ fn every_binding_error_a_request_can_cause_is_clean() {
             .extension(context)
             .body(())
             .unwrap();
-        let error = ConnectionInfoBinding::builder("chat")
-            .build()
-            .unwrap()
-            .resolve(&request)
-            .unwrap_err();
+        let builder = ConnectionInfoBinding::builder("chat");
+        // The credential's requests go to a transport that refuses them: nothing leaves.
+        #[cfg(feature = "identity")]
+        let builder = builder.identity_options(refusing_options());
+        let error = builder.build().unwrap().resolve(&request).unwrap_err();
         codes.insert(error.code());
         sweep.binding_error(&source, &error);
     }
@@ -358,6 +358,7 @@ fn every_binding_error_a_request_can_cause_is_clean() {
         "unresolved_setting",
         "missing_connection_string",
         "invalid_connection_string",
+        #[cfg(not(feature = "identity"))]
         "identity_auth_not_supported",
         "invalid_hub_name",
         "invalid_user_id",
@@ -370,6 +371,12 @@ fn every_binding_error_a_request_can_cause_is_clean() {
     ] {
         assert!(codes.contains(code), "no case produced {code}: {codes:?}");
     }
+    // Pending, or refused already if the refusing transport answered first.
+    #[cfg(feature = "identity")]
+    assert!(
+        codes.contains("identity_key_pending") || codes.contains("identity_token_refused"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -464,4 +471,68 @@ fn several_endpoints_and_their_errors_never_show_secrets() {
         sweep.binding_error("endpoint error", &error);
     }
     assert!(sweep.checked > 50);
+}
+
+/// Identity options whose HTTP transport refuses every request: a credential built with them
+/// reaches no network.
+#[cfg(feature = "identity")]
+fn refusing_options() -> std::sync::Arc<signalr_binding::IdentityOptions> {
+    use azure_core::http::{AsyncRawResponse, HttpClient, Request};
+
+    #[derive(Debug)]
+    struct Refusing;
+
+    #[async_trait::async_trait]
+    impl HttpClient for Refusing {
+        async fn execute_request(
+            &self,
+            _request: &Request,
+        ) -> azure_core::Result<AsyncRawResponse> {
+            Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Other,
+                "refused by the test transport",
+            ))
+        }
+    }
+
+    std::sync::Arc::new(signalr_binding::IdentityOptions {
+        transport: Some(std::sync::Arc::new(Refusing)),
+        attempts: 1,
+        attempt_timeout: Duration::from_secs(5),
+        first_key_wait: Duration::from_secs(10),
+        ..signalr_binding::IdentityOptions::default()
+    })
+}
+
+/// Identity-based auth: its errors, options and credentials show no client secret, no
+/// Entra token and no key.
+#[cfg(feature = "identity")]
+#[tokio::test]
+async fn identity_errors_and_options_never_show_secrets() {
+    let mut sweep = sweep();
+    let options = refusing_options();
+    sweep.debug("identity options", &*options);
+    let source = format!(
+        "Endpoint=https://sweep.service.signalr.net;AuthType=azure.app;ClientId=c;TenantId=t;ClientSecret={KEY}"
+    );
+    let connection = ConnectionString::parse(&source).unwrap();
+    sweep.both("identity connection string", &connection);
+    sweep.debug("identity credential", &connection.credential());
+    let binding = ConnectionInfoBinding::builder("chat")
+        .identity_options(options)
+        .build()
+        .unwrap();
+    let settings = settings(&source);
+    let pending = binding.resolve_with(None, &settings, &clock()).unwrap_err();
+    sweep.binding_error("pending", &pending);
+    let failed = binding.warm_up(&settings).await.unwrap_err();
+    assert_eq!(failed.code(), "identity_token_refused", "{failed}");
+    assert!(
+        failed.to_string().contains("ClientSecretCredential"),
+        "{failed}"
+    );
+    sweep.binding_error("refused", &failed);
+    if let Some(hint) = failed.hint() {
+        sweep.text("hint", &hint);
+    }
 }

@@ -157,6 +157,17 @@ fn rewrite(args: &Args, mut function: ItemFn, errors: &mut Errors) -> Option<Tok
             ::signalr_binding::__private::#call_without_request(&#binding_ident)
         },
     };
+    // An async handler first waits for the signing key of an identity-based connection,
+    // without blocking its thread (a no-op without the `identity` feature).
+    let wait = function.sig.asyncness.is_some().then(|| match request {
+        Some(param) => {
+            let call = request_call(param, &binding_ident, &quote!(wait_for_key));
+            quote! { #call.await; }
+        }
+        None => quote! {
+            ::signalr_binding::__private::wait_for_key_without_request(&#binding_ident).await;
+        },
+    });
 
     let from_info = match negotiation {
         false => quote_spanned! {receiver_ty.span()=>
@@ -175,6 +186,7 @@ fn rewrite(args: &Args, mut function: ItemFn, errors: &mut Errors) -> Option<Tok
             #(#receiver_attrs)*
             let #receiver_pat: #receiver_ty = {
                 static #binding_ident: ::signalr_binding::__private::Binding = #binding;
+                #wait
                 match #resolve {
                     ::core::result::Result::Ok(#value) => #from_info(#value),
                     ::core::result::Result::Err(#error) => return #from_error(#error),
@@ -273,7 +285,42 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("resolve :: < http :: Request < () > > (& __SIGNALR_CONNECTION_INFO_BINDING , & req)"), "{out}");
+        // An async handler waits for an identity-based key first, then resolves.
+        let wait = out
+            .find("wait_for_key :: < http :: Request < () > > (& __SIGNALR_CONNECTION_INFO_BINDING , & req) . await ;")
+            .expect(&out);
+        assert!(wait < out.find("resolve ::").unwrap(), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn a_sync_handler_does_not_wait() {
+        let out = run(
+            quote!(hub_name = "chat"),
+            quote!(
+                fn negotiate(
+                    req: http::Request<()>,
+                    info: SignalRConnectionInfo,
+                ) -> http::Response<String> {
+                    http::Response::new(info.url)
+                }
+            ),
+        );
+        assert!(!out.contains("wait_for_key"), "{out}");
+        let out = run(
+            quote!(hub_name = "chat"),
+            quote!(
+                async fn negotiate(info: SignalRConnectionInfo) -> http::Response<String> {
+                    http::Response::new(info.url)
+                }
+            ),
+        );
+        assert!(
+            out.contains(
+                "wait_for_key_without_request (& __SIGNALR_CONNECTION_INFO_BINDING) . await"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -75,6 +75,23 @@ pub enum IdentityKind {
     ClientSecret,
     /// An application with a client certificate (the `ClientCert` path).
     ClientCertificate,
+    /// AKS workload identity: a federated token file (Functions settings
+    /// `credential=workloadidentity`).
+    WorkloadIdentity,
+}
+
+impl IdentityKind {
+    /// The Azure SDK's name of the credential, as in logs and errors:
+    /// `ManagedIdentityCredential` and so on.
+    pub fn credential_name(self) -> &'static str {
+        match self {
+            Self::DefaultAzureCredential => "DefaultAzureCredential",
+            Self::ManagedIdentity => "ManagedIdentityCredential",
+            Self::ClientSecret => "ClientSecretCredential",
+            Self::ClientCertificate => "ClientCertificateCredential",
+            Self::WorkloadIdentity => "WorkloadIdentityCredential",
+        }
+    }
 }
 
 /// Identity-based auth: the signing key is fetched from the service
@@ -84,7 +101,7 @@ pub enum IdentityKind {
 /// Only the properties the chosen credential uses are kept: for example `AuthType=azure`
 /// ignores `ClientId`, so [`IdentityCredential::client_id`] is `None` then. `Debug` redacts the
 /// client secret.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct IdentityCredential {
     auth_type: AuthType,
     kind: IdentityKind,
@@ -92,6 +109,9 @@ pub struct IdentityCredential {
     tenant_id: Option<String>,
     client_secret: Option<String>,
     client_cert: Option<String>,
+    resource_id: Option<String>,
+    object_id: Option<String>,
+    token_file: Option<String>,
 }
 
 impl IdentityCredential {
@@ -124,6 +144,59 @@ impl IdentityCredential {
     pub fn client_cert(&self) -> Option<&str> {
         self.client_cert.as_deref()
     }
+
+    /// A user-assigned managed identity's Azure resource id (Functions setting
+    /// `managedIdentityResourceId`).
+    pub fn resource_id(&self) -> Option<&str> {
+        self.resource_id.as_deref()
+    }
+
+    /// A user-assigned managed identity's object id (`managedIdentityObjectId`).
+    pub fn object_id(&self) -> Option<&str> {
+        self.object_id.as_deref()
+    }
+
+    /// The federated token file of workload identity (`tokenFilePath`).
+    pub fn token_file(&self) -> Option<&str> {
+        self.token_file.as_deref()
+    }
+
+    /// A credential of `kind` with no properties set, for the Functions identity settings.
+    pub(crate) fn of_kind(auth_type: AuthType, kind: IdentityKind) -> Self {
+        Self {
+            auth_type,
+            kind,
+            client_id: None,
+            tenant_id: None,
+            client_secret: None,
+            client_cert: None,
+            resource_id: None,
+            object_id: None,
+            token_file: None,
+        }
+    }
+
+    /// Sets the properties the Functions identity settings may give.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn with(
+        mut self,
+        client_id: Option<String>,
+        tenant_id: Option<String>,
+        client_secret: Option<String>,
+        client_cert: Option<String>,
+        resource_id: Option<String>,
+        object_id: Option<String>,
+        token_file: Option<String>,
+    ) -> Self {
+        self.client_id = client_id;
+        self.tenant_id = tenant_id;
+        self.client_secret = client_secret;
+        self.client_cert = client_cert;
+        self.resource_id = resource_id;
+        self.object_id = object_id;
+        self.token_file = token_file;
+        self
+    }
 }
 
 impl fmt::Debug for IdentityCredential {
@@ -138,6 +211,9 @@ impl fmt::Debug for IdentityCredential {
                 &self.client_secret.as_ref().map(|_| Redacted),
             )
             .field("client_cert", &self.client_cert)
+            .field("resource_id", &self.resource_id)
+            .field("object_id", &self.object_id)
+            .field("token_file", &self.token_file)
             .finish()
     }
 }
@@ -199,14 +275,7 @@ pub(super) fn build_credential(
     };
 
     let owned = |name: &str| properties.get(name).map(str::to_owned);
-    let mut identity = IdentityCredential {
-        auth_type,
-        kind: IdentityKind::ManagedIdentity,
-        client_id: None,
-        tenant_id: None,
-        client_secret: None,
-        client_cert: None,
-    };
+    let mut identity = IdentityCredential::of_kind(auth_type, IdentityKind::ManagedIdentity);
     // An application: tenant and client id, then a secret, else a certificate.
     let application = |identity: &mut IdentityCredential| {
         if let Some(secret) = owned(CLIENT_SECRET) {

@@ -3,6 +3,7 @@
 
 use url::Url;
 
+use super::Credential;
 use super::credential::build_credential;
 use super::{ConnectionString, ConnectionStringError};
 
@@ -99,6 +100,35 @@ impl ConnectionString {
             port,
             version,
             credential,
+        })
+    }
+}
+
+impl ConnectionString {
+    /// An identity-based endpoint from the Functions identity settings (`K:serviceUri`,
+    /// `K:clientEndpoint`, `K:serverEndpoint` and the credential keys), checked as the
+    /// connection string's `Endpoint`, `ClientEndpoint` and `ServerEndpoint` are.
+    pub(crate) fn from_identity_section(
+        service_uri: &str,
+        client_endpoint: Option<&str>,
+        server_endpoint: Option<&str>,
+        credential: super::IdentityCredential,
+    ) -> Result<Self, ConnectionStringError> {
+        let endpoint = parse_http_uri(service_uri.trim().trim_end_matches('/'))
+            .ok_or(ConnectionStringError::InvalidEndpoint)?;
+        let client_endpoint = client_endpoint
+            .map(|v| parse_http_uri(v.trim()).ok_or(ConnectionStringError::InvalidClientEndpoint))
+            .transpose()?;
+        let server_endpoint = server_endpoint
+            .map(|v| parse_http_uri(v.trim()).ok_or(ConnectionStringError::InvalidServerEndpoint))
+            .transpose()?;
+        Ok(Self {
+            endpoint,
+            client_endpoint,
+            server_endpoint,
+            port: None,
+            version: None,
+            credential: Credential::Identity(credential),
         })
     }
 }

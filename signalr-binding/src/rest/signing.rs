@@ -10,7 +10,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::RestError;
@@ -19,10 +18,10 @@ use crate::connection_string::Credential;
 use crate::settings::Clock;
 use crate::token::{Payload, SigningKey};
 
-/// A signing key and the id the service knows it by (`kid`; none for an access key).
+/// A signing key, with the id the service knows it by in its header (`kid`; none for an
+/// access key).
 #[derive(Clone, Debug)]
 pub(crate) struct EndpointKey {
-    pub(crate) kid: Option<Arc<str>>,
     pub(crate) key: SigningKey,
 }
 
@@ -43,10 +42,7 @@ pub(crate) struct AccessKeys;
 impl KeySource for AccessKeys {
     fn signing_key<'a>(&'a self, endpoint: &'a RestEndpoint) -> KeyFuture<'a> {
         let key = match &endpoint.access_key {
-            Some(key) => Ok(EndpointKey {
-                kid: None,
-                key: key.clone(),
-            }),
+            Some(key) => Ok(EndpointKey { key: key.clone() }),
             None => Err(RestError::IdentityAuthNotSupported {
                 endpoint: endpoint.endpoint.clone(),
                 auth_type: match endpoint.connection.credential() {
@@ -78,10 +74,5 @@ pub(crate) fn token(
         .now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    Payload::new(audience, None, 0).sign_with_kid(
-        &key.key,
-        key.kid.as_deref(),
-        now,
-        lifetime.as_secs(),
-    )
+    Payload::new(audience, None, 0).sign(&key.key, now, lifetime.as_secs())
 }

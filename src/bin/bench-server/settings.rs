@@ -92,10 +92,16 @@ fn describe_setting(value: &str) -> String {
             "connection string: from {setting} (clients connect to {})",
             parsed.client_base_url()
         ),
+        Ok(parsed) if cfg!(feature = "identity") => format!(
+            "connection string: from {setting}, identity-based (AuthType): the signing key is \
+             fetched from {} with a Microsoft Entra identity (clients connect to {})",
+            parsed.access_key_url(),
+            parsed.client_base_url()
+        ),
         Ok(_) => format!(
-            "connection string: {setting} uses identity-based auth (AuthType), which \
-             signalr-binding does not support yet: negotiate will answer 500. Use a connection \
-             string with an AccessKey."
+            "connection string: {setting} uses identity-based auth (AuthType), which needs \
+             this server built with `--features identity` (docs/identity.md): negotiate will \
+             answer 500 until then."
         ),
         Err(error) => format!(
             "connection string: {setting} is set but invalid: {error} {} Negotiate will answer \
