@@ -700,3 +700,51 @@ async fn several_identity_endpoints_each_sign_with_their_own_key() {
     assert_eq!((east.requests(), west.requests()), (1, 1));
     assert_eq!(binding.key_fetches(&settings).unwrap(), 2);
 }
+
+/// The REST client signs with the same fetched key as the binding (one fetch for both), with
+/// its `kid`, for the audience the REST docs give.
+#[cfg(feature = "rest")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rest_client_signs_with_the_fetched_key() {
+    use signalr_binding::rest::{Message, RestClient};
+
+    support::init();
+    let endpoint = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("rest-key", KEY_3));
+    let clock = TestClock::new();
+    let options = options(&clock);
+    let settings = msi(&endpoint);
+    let binding = binding(&options);
+    binding.warm_up(&settings).await.unwrap();
+
+    let client = RestClient::builder("chat")
+        .settings(&settings)
+        .identity_options(Arc::clone(&options))
+        .build()
+        .unwrap();
+    client
+        .send_to_all(&Message::new("hello", ["world"]).unwrap())
+        .await
+        .unwrap();
+    let sends = endpoint.sends.lock().unwrap().clone();
+    assert_eq!(sends.len(), 1, "{sends:?}");
+    let (method, path, authorization) = &sends[0];
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        ("POST", "/api/hubs/chat/:send")
+    );
+    let token = authorization
+        .as_deref()
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .expect("a bearer token");
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&["http://127.0.0.1/api/hubs/chat/:send"]);
+    jsonwebtoken::decode::<Value>(
+        token,
+        &DecodingKey::from_secret(KEY_3.as_bytes()).unwrap(),
+        &validation,
+    )
+    .expect("the REST token verifies with the fetched key and the REST audience");
+    let header = jsonwebtoken::decode_header(token).unwrap();
+    assert_eq!(header.kid.as_deref(), Some("rest-key"));
+    assert_eq!(endpoint.requests(), 1, "the binding's key, fetched once");
+}

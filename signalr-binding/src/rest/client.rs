@@ -8,7 +8,7 @@ use http::{Method, StatusCode, header};
 use url::Url;
 
 use super::RestError;
-use super::signing::{self, AccessKeys, KeySource};
+use super::signing::{self, ConnectionKeys, KeySource};
 use crate::connection_string::ConnectionString;
 use crate::endpoints::{EndpointType, Endpoints, ServiceEndpoint};
 use crate::settings::{Clock, Settings, SystemClock};
@@ -65,10 +65,19 @@ pub(crate) struct RestEndpoint {
     audience_base: String,
     pub(crate) connection: ConnectionString,
     pub(crate) access_key: Option<SigningKey>,
+    /// The key fetched with the connection's identity (feature `identity`), shared with every
+    /// binding and client of the same endpoint, identity and options.
+    #[cfg(feature = "identity")]
+    pub(crate) identity: Option<Arc<crate::identity::KeyCache>>,
 }
 
 impl RestEndpoint {
-    fn new(name: &str, endpoint_type: EndpointType, connection: ConnectionString) -> Self {
+    fn new(
+        name: &str,
+        endpoint_type: EndpointType,
+        connection: ConnectionString,
+        #[cfg(feature = "identity")] identity_options: &Arc<crate::IdentityOptions>,
+    ) -> Self {
         let mut base = connection
             .server_endpoint()
             .unwrap_or(connection.endpoint())
@@ -86,6 +95,13 @@ impl RestEndpoint {
             base,
             audience_base: connection.audience_base_url(),
             access_key: signing::access_key(connection.credential()),
+            #[cfg(feature = "identity")]
+            identity: match connection.credential() {
+                crate::connection_string::Credential::Identity(credential) => Some(
+                    crate::identity::KeyCache::shared(&connection, credential, identity_options),
+                ),
+                crate::connection_string::Credential::AccessKey(_) => None,
+            },
             connection,
         }
     }
@@ -143,6 +159,8 @@ impl RestClient {
             timeout: DEFAULT_TIMEOUT,
             token_lifetime: DEFAULT_REST_TOKEN_LIFETIME,
             http: None,
+            #[cfg(feature = "identity")]
+            identity: None,
         }
     }
 
@@ -267,6 +285,8 @@ pub struct RestClientBuilder {
     timeout: Duration,
     token_lifetime: Duration,
     http: Option<reqwest::Client>,
+    #[cfg(feature = "identity")]
+    identity: Option<Arc<crate::IdentityOptions>>,
 }
 
 impl RestClientBuilder {
@@ -330,6 +350,16 @@ impl RestClientBuilder {
         self
     }
 
+    /// How endpoints with identity-based auth fetch and refresh their key (default: as Azure;
+    /// see [`IdentityOptions`](crate::IdentityOptions)). A binding and a client with the same
+    /// options (the same `Arc`), endpoint and identity share one key.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    pub fn identity_options(mut self, options: impl Into<Arc<crate::IdentityOptions>>) -> Self {
+        self.identity = Some(options.into());
+        self
+    }
+
     /// Sends with this `reqwest` client (its pool, proxy and TLS settings) instead of one of
     /// its own. The builder's timeout still applies to every request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -350,7 +380,17 @@ impl RestClientBuilder {
         let endpoints = self
             .endpoints
             .into_iter()
-            .map(|(name, kind, connection)| RestEndpoint::new(&name, kind, connection))
+            .map(|(name, kind, connection)| {
+                RestEndpoint::new(
+                    &name,
+                    kind,
+                    connection,
+                    #[cfg(feature = "identity")]
+                    self.identity
+                        .as_ref()
+                        .unwrap_or(crate::IdentityOptions::shared_default()),
+                )
+            })
             .collect();
         let http = match self.http {
             Some(http) => http,
@@ -365,7 +405,7 @@ impl RestClientBuilder {
                 http,
                 timeout: self.timeout,
                 token_lifetime: self.token_lifetime,
-                keys: Arc::new(AccessKeys),
+                keys: Arc::new(ConnectionKeys),
                 clock: Arc::new(SystemClock),
             }),
         })

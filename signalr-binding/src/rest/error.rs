@@ -87,10 +87,10 @@ pub enum RestError {
         /// What they serialized to.
         found: &'static str,
     },
-    /// An endpoint whose connection string uses identity-based auth, which the REST client
-    /// cannot sign for yet.
+    /// An endpoint whose connection string uses identity-based auth, in a build without the
+    /// `identity` feature.
     #[error(
-        "endpoint {endpoint} uses identity-based auth (AuthType={auth_type}), which the REST client cannot sign for yet: use a connection string with an AccessKey"
+        "endpoint {endpoint} uses identity-based auth (AuthType={auth_type}), which needs the `identity` feature of signalr-binding: add `features = [\"identity\"]` to its entry in Cargo.toml, or use a connection string with an AccessKey"
     )]
     IdentityAuthNotSupported {
         /// The endpoint.
@@ -98,6 +98,12 @@ pub enum RestError {
         /// Its `AuthType`.
         auth_type: &'static str,
     },
+    /// The signing key of an endpoint with identity-based auth could not be fetched (feature
+    /// `identity`): what went wrong, and what to do, as the binding reports it.
+    #[cfg(feature = "identity")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
+    #[error(transparent)]
+    Identity(crate::IdentityError),
     /// A client without endpoints.
     #[error(
         "the REST client has no endpoint: give it a connection string (`RestClientBuilder::connection_string`) or settings that hold one"
@@ -134,6 +140,8 @@ impl RestError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Transport { .. } => true,
+            #[cfg(feature = "identity")]
+            Self::Identity(error) => error.retry_after().is_some(),
             Self::Service { status, .. } => {
                 status.is_server_error()
                     || *status == StatusCode::TOO_MANY_REQUESTS

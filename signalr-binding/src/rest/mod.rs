@@ -47,10 +47,10 @@
 //!
 //! Each request carries its own token (HS256, `aud` = the request URL without its query and
 //! port, `exp` = now + [`DEFAULT_REST_TOKEN_LIFETIME`]), minted by the same code as the
-//! binding's client tokens and signed with the endpoint's `AccessKey`. Tokens are never logged
-//! and never in an error. The key is looked up through one seam per endpoint, so that
-//! identity-based (Microsoft Entra ID) keys plug in later; until then an endpoint with
-//! `AuthType=azure...` fails with [`RestError::IdentityAuthNotSupported`].
+//! binding's client tokens and signed with the endpoint's `AccessKey`, or with feature
+//! `identity` the key its Microsoft Entra identity fetched (with its `kid`, shared with the
+//! bindings of the same endpoint; without the feature such an endpoint fails with
+//! [`RestError::IdentityAuthNotSupported`]). Tokens are never logged and never in an error.
 //!
 //! # HTTP
 //!

@@ -4,9 +4,9 @@
 //! the endpoint's key.
 //!
 //! Where the key comes from is one seam, [`KeySource`]: it is given the endpoint and answers
-//! with the key and its id. Today the key is the connection string's `AccessKey`
-//! ([`AccessKeys`]); identity-based (Microsoft Entra ID) keys, which the service issues with an
-//! id, plug in as another source.
+//! with the key (its id, `kid`, in the prepared header). [`ConnectionKeys`] answers with the
+//! connection string's `AccessKey`, or with feature `identity` the key the service issued to
+//! the connection's Microsoft Entra identity, shared with the bindings of the same endpoint.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,12 +35,26 @@ pub(crate) trait KeySource: Send + Sync {
     fn signing_key<'a>(&'a self, endpoint: &'a RestEndpoint) -> KeyFuture<'a>;
 }
 
-/// The access key of each endpoint's connection string, prepared once.
+/// The key of each endpoint's connection string: its `AccessKey`, prepared once, or with
+/// feature `identity` the key fetched with its identity (waited for, bounded, while the first
+/// fetch runs).
 #[derive(Debug, Default)]
-pub(crate) struct AccessKeys;
+pub(crate) struct ConnectionKeys;
 
-impl KeySource for AccessKeys {
+impl KeySource for ConnectionKeys {
     fn signing_key<'a>(&'a self, endpoint: &'a RestEndpoint) -> KeyFuture<'a> {
+        #[cfg(feature = "identity")]
+        if let Some(cache) = &endpoint.identity {
+            return Box::pin(async move {
+                cache.wait().await.map_err(RestError::Identity)?;
+                cache
+                    .current()
+                    .map(|fetched| EndpointKey {
+                        key: fetched.signing.clone(),
+                    })
+                    .map_err(RestError::Identity)
+            });
+        }
         let key = match &endpoint.access_key {
             Some(key) => Ok(EndpointKey { key: key.clone() }),
             None => Err(RestError::IdentityAuthNotSupported {

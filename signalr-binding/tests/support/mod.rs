@@ -236,6 +236,9 @@ pub enum KeyAnswer {
     Slow(Duration, String, String),
 }
 
+/// A REST API request a [`KeyEndpoint`] saw: method, path and `Authorization` header.
+pub type SeenSend = (String, String, Option<String>);
+
 /// The SignalR Service's key endpoint: `GET {base}/api/v1/auth/accessKey`, no query string,
 /// `Authorization: Bearer <the expected Entra token>`, else 401.
 pub struct KeyEndpoint {
@@ -244,6 +247,8 @@ pub struct KeyEndpoint {
     /// Requests to the key path.
     pub requests: Arc<AtomicUsize>,
     pub unauthorized: Arc<AtomicUsize>,
+    /// The requests to the REST API's `:send` paths, which it answers `202`.
+    pub sends: Arc<Mutex<Vec<SeenSend>>>,
 }
 
 impl KeyEndpoint {
@@ -252,21 +257,38 @@ impl KeyEndpoint {
         let answer = Arc::new(Mutex::new(answer));
         let requests = Arc::new(AtomicUsize::new(0));
         let unauthorized = Arc::new(AtomicUsize::new(0));
-        let (shared, count, refused) = (
+        let sends = Arc::new(Mutex::new(Vec::new()));
+        let (shared, count, refused, sent) = (
             Arc::clone(&answer),
             Arc::clone(&requests),
             Arc::clone(&unauthorized),
+            Arc::clone(&sends),
         );
         let path = format!("{base_path}/api/v1/auth/accessKey");
         let bearer = format!("Bearer {token}");
         let addr = serve(move |request: Request<Body>| {
-            let (shared, count, refused) = (
+            let (shared, count, refused, sent) = (
                 Arc::clone(&shared),
                 Arc::clone(&count),
                 Arc::clone(&refused),
+                Arc::clone(&sent),
             );
             let (path, bearer) = (path.clone(), bearer.clone());
             async move {
+                // A REST API send (the REST client's): recorded with its token.
+                if request.uri().path().ends_with("/:send") {
+                    let authorization = request
+                        .headers()
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    sent.lock().unwrap().push((
+                        request.method().to_string(),
+                        request.uri().path().to_owned(),
+                        authorization,
+                    ));
+                    return respond(202, "");
+                }
                 // Other paths (a health check's `HEAD /api/health`) are not key requests.
                 if request.uri().path() != path {
                     return respond(404, "{}");
@@ -304,6 +326,7 @@ impl KeyEndpoint {
             answer,
             requests,
             unauthorized,
+            sends,
         }
     }
 
