@@ -112,6 +112,21 @@ fn claim_strings(value: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// [`verify_signature_and_lifetime`] with the service's key for `token`: the key issued to an
+/// Entra identity when the token's header names it (`kid`), else the access key.
+pub(crate) fn verify_with_service_key(
+    token: &str,
+    settings: &crate::Settings,
+) -> Result<VerifiedToken, TokenError> {
+    let key = match (jsonwebtoken::decode_header(token), &settings.identity_key) {
+        (Ok(header), Some(issued)) if header.kid.as_deref() == Some(&issued.key_id) => {
+            issued.key.as_str()
+        }
+        _ => settings.access_key.as_str(),
+    };
+    verify_signature_and_lifetime(token, key)
+}
+
 /// Checks the signature, the header (`alg` HS256, `typ` JWT), `exp` and `nbf` (no leeway) and
 /// returns the claims; the audience is checked by the caller, which knows the request.
 pub(crate) fn verify_signature_and_lifetime(
@@ -336,6 +351,60 @@ pub(crate) fn token_from_request(headers: &http::HeaderMap, query: Option<&str>)
             .find(|(k, _)| k == "access_token")
             .map(|(_, v)| v.into_owned())
     })
+}
+
+/// `GET /api/v1/auth/accessKey`: the key issued to an app server that authenticates with
+/// Microsoft Entra ID (`EmulatorBuilder::identity_key`), as
+/// `{"KeyId": "...", "AccessKey": "..."}`, for the configured bearer token only.
+pub(crate) async fn issue_identity_key(
+    axum::extract::State(shared): axum::extract::State<std::sync::Arc<crate::state::Shared>>,
+    method: http::Method,
+    uri: http::Uri,
+    headers: http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::StatusCode;
+
+    let Some(issued) = &shared.settings.identity_key else {
+        return (
+            StatusCode::NOT_FOUND,
+            "this emulator issues no keys to Entra identities (start it with an identity key)",
+        )
+            .into_response();
+    };
+    if method != http::Method::GET {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the key is fetched with GET",
+        )
+            .into_response();
+    }
+    if uri.query().is_some() {
+        return (
+            StatusCode::BAD_REQUEST,
+            "the key request takes no query string",
+        )
+            .into_response();
+    }
+    let bearer = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if bearer != Some(issued.bearer.as_str()) {
+        tracing::info!("key request refused: not the identity's Entra token");
+        return (
+            StatusCode::UNAUTHORIZED,
+            "the key request needs `Authorization: Bearer <the identity's Entra token>`",
+        )
+            .into_response();
+    }
+    tracing::info!(key_id = %issued.key_id, "key issued to an Entra identity");
+    (
+        StatusCode::OK,
+        [(http::header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "KeyId": issued.key_id, "AccessKey": issued.key }).to_string(),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ fn verify_client(
     hub: &str,
 ) -> Result<VerifiedToken, TokenError> {
     let token = auth::token_from_request(headers, uri.query()).ok_or(TokenError::Missing)?;
-    let verified = auth::verify_signature_and_lifetime(&token, &shared.settings.access_key)?;
+    let verified = auth::verify_with_service_key(&token, &shared.settings)?;
     auth::check_client_audience(&verified, "http", &host(headers), hub)?;
     Ok(verified)
 }

@@ -63,6 +63,8 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 1024 * 1024;
 #[derive(Clone)]
 pub(crate) struct Settings {
     pub(crate) access_key: String,
+    /// The key issued to servers that authenticate with Microsoft Entra ID, if any.
+    pub(crate) identity_key: Option<IdentityKey>,
     pub(crate) keep_alive_interval: Duration,
     pub(crate) client_timeout: Duration,
     pub(crate) handshake_timeout: Duration,
@@ -72,6 +74,16 @@ pub(crate) struct Settings {
     pub(crate) max_connections: usize,
     pub(crate) outbound_queue: usize,
     pub(crate) pending_invocations: usize,
+}
+
+/// A key the service issues to an app server that authenticates with Microsoft Entra ID
+/// (`GET /api/v1/auth/accessKey`), and the bearer token the emulator takes as that server's
+/// Entra token.
+#[derive(Clone)]
+pub(crate) struct IdentityKey {
+    pub(crate) bearer: String,
+    pub(crate) key_id: String,
+    pub(crate) key: String,
 }
 
 /// Entry point: [`Emulator::builder`].
@@ -115,6 +127,7 @@ impl Default for EmulatorBuilder {
             port: DEFAULT_PORT,
             settings: Settings {
                 access_key: DEFAULT_ACCESS_KEY.into(),
+                identity_key: None,
                 keep_alive_interval: Duration::from_secs(15),
                 client_timeout: Duration::from_secs(30),
                 handshake_timeout: Duration::from_secs(15),
@@ -150,6 +163,27 @@ impl EmulatorBuilder {
     /// The access key tokens are signed with.
     pub fn access_key(mut self, key: impl Into<String>) -> Self {
         self.settings.access_key = key.into();
+        self
+    }
+
+    /// Issues a key to servers that authenticate with Microsoft Entra ID, as the service does
+    /// for identity-based connection strings (`AuthType=azure...`): `GET
+    /// /api/v1/auth/accessKey` with `Authorization: Bearer {bearer}` answers `{"KeyId":
+    /// key_id, "AccessKey": key}` (another bearer is a 401, a query string a 400), and client
+    /// and REST tokens whose header names `kid` = `key_id` are verified with `key`. The
+    /// emulator cannot check a real Entra token: it takes `bearer` as the one the server's
+    /// identity gets (a test's managed-identity stand-in hands out the same).
+    pub fn identity_key(
+        mut self,
+        bearer: impl Into<String>,
+        key_id: impl Into<String>,
+        key: impl Into<String>,
+    ) -> Self {
+        self.settings.identity_key = Some(IdentityKey {
+            bearer: bearer.into(),
+            key_id: key_id.into(),
+            key: key.into(),
+        });
         self
     }
 
@@ -367,6 +401,7 @@ fn router(shared: Arc<state::Shared>) -> Router {
         .route("/client/negotiate/", post(client::negotiate))
         .route("/client", any(client::connection))
         .route("/client/", any(client::connection))
+        .route("/api/v1/auth/accessKey", any(auth::issue_identity_key))
         .route("/api/{*rest}", any(rest::handle))
         .layer(cors)
         .with_state(shared)

@@ -76,7 +76,7 @@ fn verify(
     query: Option<&str>,
 ) -> Result<(), TokenError> {
     let token = auth::token_from_request(headers, None).ok_or(TokenError::Missing)?;
-    let verified = auth::verify_signature_and_lifetime(&token, &shared.settings.access_key)?;
+    let verified = auth::verify_with_service_key(&token, &shared.settings)?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -1196,6 +1196,72 @@ async fn a_connection_closes_when_its_login_expires() {
     emulator.shutdown().await;
 }
 
+/// A key issued to an Entra identity: fetched with the identity's bearer token only, and
+/// client tokens naming it (`kid`) verify with it, and only with it.
+#[tokio::test]
+async fn a_key_issued_to_an_entra_identity_signs_client_tokens() {
+    const ISSUED: &str = "KeyIssuedToTheEntraIdentity0123456789abcdef";
+    let emulator = builder()
+        .identity_key("the-entra-token", "issued-1", ISSUED)
+        .start()
+        .await
+        .unwrap();
+    let url = format!("http://{}/api/v1/auth/accessKey", emulator.local_addr());
+    let answer = http(Method::GET, &url, Some("the-entra-token"), Vec::new()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(
+        answer.json(),
+        json!({ "KeyId": "issued-1", "AccessKey": ISSUED })
+    );
+    for (token, query, status) in [
+        (Some("another-token"), "", StatusCode::UNAUTHORIZED),
+        (None, "", StatusCode::UNAUTHORIZED),
+        (Some("the-entra-token"), "?x=1", StatusCode::BAD_REQUEST),
+    ] {
+        let answer = http(Method::GET, &format!("{url}{query}"), token, Vec::new()).await;
+        assert_eq!(answer.status, status, "{token:?}{query}: {}", answer.text());
+    }
+
+    let claims = json!({
+        "asrs.s.uid": "ann",
+        "nbf": now(),
+        "exp": now() + 600,
+        "aud": "http://127.0.0.1/client/?hub=chat",
+    });
+    let with_kid = |kid: &str, key: &str| {
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(kid.to_owned());
+        jsonwebtoken::encode(
+            &header,
+            &claims,
+            &EncodingKey::from_secret(key.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    };
+    let good = negotiate(&emulator, "chat", &with_kid("issued-1", ISSUED)).await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.text());
+    for (why, token) in [
+        (
+            "the issued key without its kid",
+            mint(claims.clone(), ISSUED),
+        ),
+        (
+            "the access key under the issued kid",
+            with_kid("issued-1", KEY),
+        ),
+        ("another kid", with_kid("issued-2", ISSUED)),
+    ] {
+        let answer = negotiate(&emulator, "chat", &token).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNAUTHORIZED,
+            "{why}: {}",
+            answer.text()
+        );
+    }
+    emulator.shutdown().await;
+}
+
 #[tokio::test]
 async fn many_clients_each_get_every_broadcast() {
     let emulator = builder().max_connections(100).start().await.unwrap();
