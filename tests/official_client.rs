@@ -125,17 +125,27 @@ impl Service {
     }
 
     fn with_key(access_key: &'static str) -> Self {
+        Self::with_builder(access_key, |builder| builder)
+    }
+
+    /// An emulator with `access_key`, configured further by `configure`.
+    fn with_builder(
+        access_key: &'static str,
+        configure: impl FnOnce(signalr_emulator::EmulatorBuilder) -> signalr_emulator::EmulatorBuilder,
+    ) -> Self {
         let echo_users = Arc::new(Mutex::new(Vec::new()));
         let upstream = InProcess::axum(upstream_app(Arc::clone(&echo_users)));
         let template = format!("http://{}/{{hub}}/{{event}}", upstream.addr);
         let emulator = runtime()
             .block_on(
-                Emulator::builder()
-                    .host("127.0.0.1")
-                    .port(0)
-                    .access_key(access_key)
-                    .upstream(UpstreamTemplate::new(template))
-                    .start(),
+                configure(
+                    Emulator::builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .access_key(access_key)
+                        .upstream(UpstreamTemplate::new(template)),
+                )
+                .start(),
             )
             .expect("the emulator starts on a loopback port");
         Self {
@@ -477,6 +487,90 @@ fn official_client_connects_through_two_endpoints() {
             "json",
         );
     }
+}
+
+/// The negotiate example with an identity-based connection string
+/// (`AuthType=azure.msi`, feature `identity`): the binding gets an Entra token from an App
+/// Service managed-identity stand-in (which checks the resource, the API version and the
+/// identity header), fetches the key the emulator issues to that token, and signs with it and
+/// its `kid`; the emulator verifies the client's token with that key only.
+#[cfg(feature = "identity")]
+#[test]
+fn official_client_connects_with_an_identity_connection_string() {
+    const ENTRA_TOKEN: &str = "entra-token-of-the-e2e-managed-identity";
+    const IDENTITY_HEADER: &str = "e2e-identity-header";
+    const ISSUED_KEY: &str = "KeyTheEmulatorIssuedToTheIdentity0123456789";
+    if client_ready("official_client_connects_with_an_identity_connection_string").is_none() {
+        return;
+    }
+    let refusals = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&refusals);
+    let managed_identity = InProcess::axum(axum::Router::new().route(
+        "/msi/token",
+        axum::routing::get(
+            move |query: axum::extract::Query<HashMap<String, String>>, headers: HeaderMap| {
+                let seen = Arc::clone(&seen);
+                async move {
+                    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+                    let problem =
+                        if query.get("api-version").map(String::as_str) != Some("2019-08-01") {
+                            Some("api-version")
+                        } else if query.get("resource").map(String::as_str)
+                            != Some("https://signalr.azure.com")
+                        {
+                            Some("resource")
+                        } else if header("x-identity-header") != Some(IDENTITY_HEADER) {
+                            Some("x-identity-header")
+                        } else {
+                            None
+                        };
+                    if let Some(problem) = problem {
+                        seen.lock().unwrap().push(problem.to_owned());
+                        return (StatusCode::UNAUTHORIZED, problem.to_owned()).into_response();
+                    }
+                    let expires_on = (now() + 3600).to_string();
+                    axum::Json(json!({
+                        "access_token": ENTRA_TOKEN,
+                        "expires_on": expires_on,
+                        "resource": "https://signalr.azure.com",
+                        "token_type": "Bearer",
+                    }))
+                    .into_response()
+                }
+            },
+        ),
+    ));
+    // SAFETY: no other test of this binary reads these variables, and std serialises its own
+    // environment access; the managed identity credential reads them when the binding first
+    // needs a key, after this.
+    unsafe {
+        std::env::set_var(
+            "IDENTITY_ENDPOINT",
+            format!("http://{}/msi/token", managed_identity.addr),
+        );
+        std::env::set_var("IDENTITY_HEADER", IDENTITY_HEADER);
+        std::env::set_var("NO_PROXY", "127.0.0.1");
+    }
+    let service = Service::with_builder(TEST_ACCESS_KEY, |builder| {
+        builder.identity_key(ENTRA_TOKEN, "e2e-issued-key", ISSUED_KEY)
+    });
+    let context = settings(&format!(
+        "Endpoint=http://127.0.0.1;Port={};AuthType=azure.msi;Version=1.0;",
+        service.addr().port()
+    ));
+    let server = InProcess::axum(negotiate::app().layer(Extension(context)));
+    exchange(
+        &service,
+        "negotiate, azure.msi",
+        server.addr,
+        "websockets",
+        "json",
+    );
+    assert!(
+        refusals.lock().unwrap().is_empty(),
+        "the managed identity stand-in refused: {:?}",
+        refusals.lock().unwrap()
+    );
 }
 
 /// The example configured with another access key than the emulator's: the first negotiate
