@@ -20,7 +20,9 @@
 //!
 //! Endpoints set in the environment as `Azure__SignalR__Endpoints__<Name>[__primary|__secondary]`
 //! count as well (docs/endpoints.md): the connection info is then the one the default router
-//! chooses, and `--all-endpoints` prints the `SignalRNegotiation` JSON of every endpoint.
+//! chooses, and `--all-endpoints` prints the `SignalRNegotiation` JSON of every endpoint. With
+//! `--features health-check` their health is checked first, as an app does at start-up: the
+//! router chooses among those online, and each offline one is said on stderr.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -114,14 +116,40 @@ fn run(args: Args) -> Result<String, String> {
     }
     let binding = builder.build().map_err(|error| error.to_string())?;
     let context = BindingContext::new().with_settings(settings);
-    // An identity-based connection: fetch the key first (bounded), as `warm_up` at start-up.
-    #[cfg(feature = "identity")]
-    tokio::runtime::Builder::new_current_thread()
+    #[cfg(any(feature = "identity", feature = "health-check"))]
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|error| format!("no tokio runtime: {error}"))?
+        .map_err(|error| format!("no tokio runtime: {error}"))?;
+    // An identity-based connection: fetch the key first (bounded), as `warm_up` at start-up.
+    #[cfg(feature = "identity")]
+    runtime
         .block_on(binding.warm_up(context.settings()))
         .map_err(|error| one_line(&error))?;
+    // Several endpoints: check their health first, as an app does at start-up, so that the
+    // router chooses among those online (each offline one said on stderr).
+    #[cfg(feature = "health-check")]
+    {
+        runtime
+            .block_on(binding.check_endpoints(context.settings()))
+            .map_err(|error| one_line(&error))?;
+        let endpoints = binding
+            .endpoints_with(context.settings())
+            .map_err(|error| one_line(&error))?;
+        if endpoints.len() > 1 {
+            for endpoint in endpoints.iter().filter(|e| !e.online()) {
+                eprintln!(
+                    "endpoint {} ({}) is offline: its health check failed",
+                    endpoint.endpoint(),
+                    if endpoint.name().is_empty() {
+                        SETTING
+                    } else {
+                        endpoint.name()
+                    }
+                );
+            }
+        }
+    }
     if args.all_endpoints {
         let negotiation = binding
             .negotiate_with(None, context.settings(), context.clock())
