@@ -195,8 +195,9 @@ fn several_endpoints_allocate_exactly_as_one_connection_string() {
             "Endpoint=http://localhost;Port=8890;AccessKey=k;Version=1.0;".to_owned(),
         ),
         (
-            "Azure:SignalR:Endpoints:id:serviceUri".to_owned(),
-            "https://id".to_owned(),
+            // A key beside an endpoint that defines no endpoint of its own.
+            "Azure:SignalR:Endpoints:west:clientId".to_owned(),
+            "00000000-0000-0000-0000-000000000001".to_owned(),
         ),
     ]);
     let request = request(Some(BindingContext::new().with_settings(settings)));

@@ -701,6 +701,62 @@ async fn several_identity_endpoints_each_sign_with_their_own_key() {
     assert_eq!(binding.key_fetches(&settings).unwrap(), 2);
 }
 
+/// An endpoint given as a Functions identity section under `Azure:SignalR:Endpoints`
+/// (`<Name>:serviceUri`, `credential`, `type`) signs with the key its identity fetches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identity_section_in_the_endpoints_signs_with_its_own_key() {
+    support::init();
+    let east = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("east-key", KEY_1));
+    let west = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("west-section-key", KEY_3));
+    let clock = TestClock::new();
+    let binding = ConnectionInfoBinding::builder("chat")
+        .user_id("alice")
+        .multiple_endpoints()
+        .identity_options(options(&clock))
+        .build()
+        .unwrap();
+    let settings = HashMap::from([
+        (
+            SETTING.to_owned(),
+            format!("Endpoint={};AuthType=azure.msi", east.base()),
+        ),
+        (
+            "Azure__SignalR__Endpoints__west__serviceUri".to_owned(),
+            west.base(),
+        ),
+        (
+            "Azure__SignalR__Endpoints__west__credential".to_owned(),
+            "managedidentity".to_owned(),
+        ),
+        (
+            "Azure__SignalR__Endpoints__west__type".to_owned(),
+            "secondary".to_owned(),
+        ),
+    ]);
+    binding.warm_up(&settings).await.unwrap();
+    let negotiation = binding
+        .negotiate_with(None, &settings, &SystemClock)
+        .unwrap();
+    let west_info = negotiation
+        .endpoints
+        .iter()
+        .find(|e| e.name == "west")
+        .expect("the section's endpoint");
+    assert_eq!(
+        west_info.endpoint_type,
+        signalr_binding::EndpointType::Secondary
+    );
+    assert_eq!(
+        verify(
+            &west_info.connection_info.access_token,
+            KEY_3,
+            "http://127.0.0.1/client/?hub=chat"
+        ),
+        "west-section-key"
+    );
+    assert_eq!(west.requests(), 1);
+}
+
 /// The REST client signs with the same fetched key as the binding (one fetch for both), with
 /// its `kid`, for the audience the REST docs give.
 #[cfg(feature = "rest")]

@@ -293,9 +293,10 @@ impl Endpoints {
             return Ok(set);
         }
         let sources = settings::read(settings, own_setting, self.read_section);
-        let endpoints = settings::build(&sources, own_setting, literal_hub, |identity| {
-            state.health_for(identity)
-        })?;
+        let endpoints =
+            settings::build(settings, &sources, own_setting, literal_hub, |identity| {
+                state.health_for(identity)
+            })?;
         let set = Arc::new(EndpointSet { sources, endpoints });
         *state.set.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&set));
         #[cfg(feature = "health-check")]

@@ -3,8 +3,10 @@
 //! endpoint's connection string, `...:<Name>:primary` and `...:<Name>:secondary` one of that
 //! type; the binding's own connection-string setting is one more, unnamed, Primary endpoint.
 //!
-//! Identity sections (`...:<Name>:serviceUri` with its credential keys) are not read here:
-//! every other key under a name is ignored.
+//! An identity section, `...:<Name>:serviceUri` with its credential keys and `type`
+//! (`primary` or `secondary`), is an identity-based endpoint of that name (the Functions
+//! identity settings, `crate::identity_section`); the connection-string forms under that name
+//! are then ignored. Every other key under a name is ignored.
 
 use std::sync::Arc;
 
@@ -12,6 +14,8 @@ use super::{EndpointHealth, EndpointType, ServiceEndpoint, base_url};
 use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
+use crate::identity::identity_section;
+use crate::identity::section::{section_fingerprint, section_key};
 use crate::settings::{Settings, strip_section_prefix};
 
 /// The settings section that names endpoints: `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]`
@@ -19,8 +23,10 @@ use crate::settings::{Settings, strip_section_prefix};
 pub const ENDPOINTS_SECTION: &str = "Azure:SignalR:Endpoints:";
 
 /// The `(setting, value)` pairs that define the endpoints: the binding's own setting first
-/// (when set), then, when `read_section`, the section's settings in the order of their names
-/// below the section, ASCII case-insensitively. Empty values count as unset.
+/// (when set; else its identity section), then, when `read_section`, the section's endpoints in
+/// the order of their names below the section, ASCII case-insensitively. Empty values count as
+/// unset. An identity section is the pair (`Azure:SignalR:Endpoints:<Name>`, the section's
+/// fingerprint), which [`build`] reads again from the settings.
 pub(crate) fn read(
     settings: &dyn Settings,
     own_setting: &str,
@@ -29,14 +35,39 @@ pub(crate) fn read(
     let mut sources = Vec::new();
     if let Some(value) = settings.get(own_setting).filter(|v| !is_blank(v)) {
         sources.push((own_setting.to_owned(), value.into_owned()));
+    } else if let Some(fingerprint) = section_fingerprint(settings, own_setting) {
+        sources.push((own_setting.to_owned(), fingerprint));
     }
     let mut named = Vec::new();
+    let mut identity_names: Vec<String> = Vec::new();
     if read_section {
         settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
-            if name != own_setting && kind(name).is_some() && !is_blank(value) {
+            if name == own_setting || is_blank(value) {
+                return;
+            }
+            if kind(name).is_some() {
                 named.push((name.to_owned(), value.to_owned()));
+            } else if let Some(endpoint) = identity_endpoint_name(name)
+                && !identity_names
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(endpoint))
+            {
+                identity_names.push(endpoint.to_owned());
             }
         });
+    }
+    // An identity section replaces the connection-string forms under its name.
+    named.retain(|(name, _)| {
+        let (endpoint, _) = kind(name).expect("kept only endpoint settings");
+        !identity_names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(endpoint))
+    });
+    for endpoint in identity_names {
+        let base = format!("{ENDPOINTS_SECTION}{endpoint}");
+        if let Some(fingerprint) = section_fingerprint(settings, &base) {
+            named.push((base, fingerprint));
+        }
     }
     named.sort_by_cached_key(|(name, _)| {
         let (endpoint, endpoint_type) = kind(name).expect("kept only endpoint settings");
@@ -49,8 +80,27 @@ pub(crate) fn read(
     sources
 }
 
+/// Whether `value` is an identity section's fingerprint rather than a connection string.
+fn is_identity_section(value: &str) -> bool {
+    value.starts_with('\0')
+}
+
+/// The endpoint name of `...:<Name>:serviceUri`, the key that makes `<Name>` an identity
+/// section.
+fn identity_endpoint_name(setting: &str) -> Option<&str> {
+    let rest = strip_section_prefix(setting, ENDPOINTS_SECTION)?;
+    let (name, key) = split_key(rest);
+    match key.map(split_key) {
+        Some((key, None)) if !name.is_empty() && key.eq_ignore_ascii_case("serviceUri") => {
+            Some(name)
+        }
+        _ => None,
+    }
+}
+
 /// Whether `sources` are still what `settings` hold: the same settings with the same values.
-/// Allocates nothing, since it runs on every request.
+/// Allocates nothing for connection strings, since it runs on every request (an identity
+/// section's fingerprint is made again).
 pub(crate) fn unchanged(
     settings: &dyn Settings,
     own_setting: &str,
@@ -63,17 +113,37 @@ pub(crate) fn unchanged(
         if !same || is_blank(value) {
             return;
         }
-        match sources.iter().find(|(n, _)| n == name) {
+        // An identity section's source has the section's name: it is checked below.
+        match sources
+            .iter()
+            .find(|(n, v)| n == name && !is_identity_section(v))
+        {
             Some((_, kept)) => {
                 count += 1;
                 same = kept == value;
             }
-            // A setting that defines no endpoint (an identity key) changes nothing.
-            None => same = kind(name).is_none(),
+            None => {
+                let identity_of = |endpoint: &str| {
+                    sources.iter().any(|(n, v)| {
+                        is_identity_section(v)
+                            && kind(n).is_some_and(|(e, _)| e.eq_ignore_ascii_case(endpoint))
+                    })
+                };
+                same = match (kind(name), identity_endpoint_name(name)) {
+                    // A connection-string form under an identity section's name is ignored.
+                    (Some((endpoint, _)), _) => identity_of(endpoint),
+                    // The `serviceUri` of a section already read (its fingerprint is checked
+                    // below); of another, a new endpoint.
+                    (None, Some(endpoint)) => identity_of(endpoint),
+                    // Another identity key, or a key that defines no endpoint.
+                    (None, None) => true,
+                };
+            }
         }
     };
-    if let Some(value) = settings.get(own_setting) {
-        check(own_setting, &value);
+    match settings.get(own_setting) {
+        Some(value) if !is_blank(&value) => check(own_setting, &value),
+        _ => {}
     }
     if read_section {
         settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
@@ -81,6 +151,13 @@ pub(crate) fn unchanged(
                 check(name, value);
             }
         });
+    }
+    for (setting, value) in sources.iter().filter(|(_, v)| is_identity_section(v)) {
+        if !same {
+            break;
+        }
+        count += 1;
+        same = section_fingerprint(settings, setting).as_deref() == Some(value.as_str());
     }
     same && count == sources.len()
 }
@@ -125,6 +202,7 @@ fn split_key(key: &str) -> (&str, Option<&str>) {
 /// The endpoints `sources` define, deduplicated by `{scheme}://{host}:{port}` (a Primary kept
 /// over a Secondary, else the first), each with its shared health (`health_for(identity)`).
 pub(crate) fn build(
+    settings: &dyn Settings,
     sources: &[(String, String)],
     own_setting: &str,
     literal_hub: Option<&str>,
@@ -132,7 +210,7 @@ pub(crate) fn build(
 ) -> Result<Box<[ServiceEndpoint]>, BindingError> {
     let mut endpoints: Vec<ServiceEndpoint> = Vec::with_capacity(sources.len());
     for (setting, value) in sources {
-        let (name, endpoint_type) = if setting == own_setting {
+        let (name, mut endpoint_type) = if setting == own_setting {
             ("", EndpointType::Primary)
         } else {
             kind(setting).expect("`read` keeps only endpoint settings")
@@ -141,7 +219,20 @@ pub(crate) fn build(
             setting: setting.clone(),
             reason,
         };
-        let connection = ConnectionString::parse(value).map_err(invalid)?;
+        let connection = if is_identity_section(value) {
+            if name.is_empty() {
+                // The binding's own setting is always its Primary endpoint.
+            } else if section_key(settings, setting, "type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("secondary"))
+            {
+                endpoint_type = EndpointType::Secondary;
+            }
+            identity_section(settings, setting)
+                .expect("`read` keeps only sections with a serviceUri")
+                .map_err(invalid)?
+        } else {
+            ConnectionString::parse(value).map_err(invalid)?
+        };
         let prepared = Prepared::from_connection(&connection, literal_hub);
         let identity = ServiceEndpoint::identity(&connection);
         let kept = endpoints.iter().position(|e| e.health.identity == identity);

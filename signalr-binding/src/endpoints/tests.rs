@@ -117,11 +117,13 @@ fn only_the_section_or_only_the_own_setting_is_enough() {
 }
 
 #[test]
-fn identity_sections_unknown_types_and_empty_values_are_not_endpoints() {
+fn unknown_types_and_empty_values_are_not_endpoints() {
     let found = endpoints(&[
         ("Azure:SignalR:Endpoints:east", cs("east")),
-        ("Azure:SignalR:Endpoints:id:serviceUri", "https://id".into()),
-        ("Azure:SignalR:Endpoints:id:type", "azure".into()),
+        (
+            "Azure:SignalR:Endpoints:id:clientId",
+            "no serviceUri, no endpoint".into(),
+        ),
         ("Azure:SignalR:Endpoints:x:tertiary", cs("x")),
         ("Azure:SignalR:Endpoints:y:primary:more", cs("y")),
         ("Azure:SignalR:Endpoints:empty", "  ".into()),
@@ -133,6 +135,114 @@ fn identity_sections_unknown_types_and_empty_values_are_not_endpoints() {
         summary(&found),
         [("east".into(), Primary, "https://east".into())]
     );
+}
+
+#[test]
+fn identity_sections_are_identity_endpoints_of_their_type() {
+    let found = endpoints(&[
+        ("Azure:SignalR:Endpoints:east", cs("east")),
+        // An identity section in the environment's spelling, Secondary by its `type`.
+        (
+            "Azure__SignalR__Endpoints__west__serviceUri",
+            "https://west".into(),
+        ),
+        ("Azure__SignalR__Endpoints__west__type", "Secondary".into()),
+        (
+            "Azure__SignalR__Endpoints__west__credential",
+            "managedidentity".into(),
+        ),
+        // A connection-string form under an identity section's name is ignored.
+        ("Azure:SignalR:Endpoints:north", cs("north-ignored")),
+        (
+            "Azure:SignalR:Endpoints:north:serviceUri",
+            "https://north".into(),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        summary(&found),
+        [
+            ("east".into(), Primary, "https://east".into()),
+            ("north".into(), Primary, "https://north".into()),
+            ("west".into(), Secondary, "https://west".into()),
+        ]
+    );
+    let west = found[2].connection_string().credential();
+    let identity = west.identity().expect("an identity-based endpoint");
+    assert_eq!(identity.kind(), crate::IdentityKind::ManagedIdentity);
+    assert!(
+        found[0]
+            .connection_string()
+            .credential()
+            .identity()
+            .is_none()
+    );
+}
+
+#[test]
+fn the_own_setting_may_be_an_identity_section() {
+    let found = endpoints(&[
+        (
+            "AzureSignalRConnectionString:serviceUri",
+            "https://own".into(),
+        ),
+        ("Azure:SignalR:Endpoints:b", cs("b")),
+    ])
+    .unwrap();
+    assert_eq!(
+        summary(&found),
+        [
+            ("".into(), Primary, "https://own".into()),
+            ("b".into(), Primary, "https://b".into()),
+        ]
+    );
+}
+
+#[test]
+fn an_identity_section_is_read_once_and_a_change_of_any_key_is_picked_up() {
+    let mut binding = binding();
+    let mut settings = BTreeMap::from([
+        (OWN.to_owned(), cs("a")),
+        (
+            "Azure:SignalR:Endpoints:id:serviceUri".to_owned(),
+            "https://id".to_owned(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:id:credential".to_owned(),
+            "managedidentity".to_owned(),
+        ),
+        (
+            "Azure:SignalR:Endpoints:id:clientId".to_owned(),
+            "first".to_owned(),
+        ),
+        // Ignored beside the section, and not a change on every request.
+        ("Azure:SignalR:Endpoints:id".to_owned(), cs("ignored")),
+    ]);
+    let endpoints = binding.endpoints_mut();
+    let first = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    let again = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &again),
+        "unchanged settings, the same set"
+    );
+    assert_eq!(first.endpoints.len(), 2);
+    settings.insert(
+        "Azure:SignalR:Endpoints:id:clientId".to_owned(),
+        "second".to_owned(),
+    );
+    let changed = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(
+        !Arc::ptr_eq(&first, &changed),
+        "a changed clientId is picked up"
+    );
+    let identity = changed.endpoints[1].connection_string().credential();
+    assert_eq!(identity.identity().unwrap().client_id(), Some("second"));
+    settings.insert(
+        "Azure:SignalR:Endpoints:other:serviceUri".to_owned(),
+        "https://other".to_owned(),
+    );
+    let added = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert_eq!(added.endpoints.len(), 3, "a new section is picked up");
 }
 
 #[test]

@@ -174,6 +174,12 @@ pub(crate) fn section_fingerprint(settings: &dyn Settings, setting: &str) -> Opt
     Some(text)
 }
 
+/// The value of `key` (one of the section keys, lower-case) in section `setting`.
+pub(crate) fn section_key(settings: &dyn Settings, setting: &str, key: &str) -> Option<String> {
+    let index = KEYS.iter().position(|k| *k == key)?;
+    section_values(settings, setting)[index].take()
+}
+
 /// The section's values by key, the last spelling seen winning (as configuration providers
 /// read later sources over earlier ones).
 fn section_values(settings: &dyn Settings, setting: &str) -> [Option<String>; KEYS.len()] {
