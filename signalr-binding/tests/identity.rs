@@ -49,6 +49,16 @@ fn binding(options: &Arc<IdentityOptions>) -> ConnectionInfoBinding {
         .unwrap()
 }
 
+/// A binding for user `alice` that reads several endpoints, with `options`.
+fn several_endpoints_binding(options: &Arc<IdentityOptions>) -> ConnectionInfoBinding {
+    ConnectionInfoBinding::builder("chat")
+        .user_id("alice")
+        .multiple_endpoints()
+        .identity_options(Arc::clone(options))
+        .build()
+        .unwrap()
+}
+
 fn settings(connection_string: String) -> HashMap<String, String> {
     HashMap::from([(SETTING.to_owned(), connection_string)])
 }
@@ -660,13 +670,7 @@ async fn several_identity_endpoints_each_sign_with_their_own_key() {
     support::init();
     let east = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("east-key", KEY_1));
     let west = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("west-key", KEY_2));
-    let clock = TestClock::new();
-    let binding = ConnectionInfoBinding::builder("chat")
-        .user_id("alice")
-        .multiple_endpoints()
-        .identity_options(options(&clock))
-        .build()
-        .unwrap();
+    let binding = several_endpoints_binding(&options(&TestClock::new()));
     let settings = HashMap::from([
         (
             SETTING.to_owned(),
@@ -708,13 +712,7 @@ async fn an_identity_section_in_the_endpoints_signs_with_its_own_key() {
     support::init();
     let east = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("east-key", KEY_1));
     let west = KeyEndpoint::start("", support::SYSTEM_TOKEN, key("west-section-key", KEY_3));
-    let clock = TestClock::new();
-    let binding = ConnectionInfoBinding::builder("chat")
-        .user_id("alice")
-        .multiple_endpoints()
-        .identity_options(options(&clock))
-        .build()
-        .unwrap();
+    let binding = several_endpoints_binding(&options(&TestClock::new()));
     let settings = HashMap::from([
         (
             SETTING.to_owned(),

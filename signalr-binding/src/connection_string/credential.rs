@@ -114,6 +114,19 @@ pub struct IdentityCredential {
     token_file: Option<String>,
 }
 
+/// The credential properties a Functions identity section may give
+/// ([`IdentityCredential::with`]); those a credential does not use stay `None`.
+#[derive(Default)]
+pub(crate) struct SectionProperties {
+    pub(crate) client_id: Option<String>,
+    pub(crate) tenant_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+    pub(crate) client_cert: Option<String>,
+    pub(crate) resource_id: Option<String>,
+    pub(crate) object_id: Option<String>,
+    pub(crate) token_file: Option<String>,
+}
+
 impl IdentityCredential {
     /// The `AuthType` that selected identity auth.
     pub fn auth_type(&self) -> AuthType {
@@ -177,17 +190,16 @@ impl IdentityCredential {
     }
 
     /// Sets the properties the Functions identity settings may give.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn with(
-        mut self,
-        client_id: Option<String>,
-        tenant_id: Option<String>,
-        client_secret: Option<String>,
-        client_cert: Option<String>,
-        resource_id: Option<String>,
-        object_id: Option<String>,
-        token_file: Option<String>,
-    ) -> Self {
+    pub(crate) fn with(mut self, properties: SectionProperties) -> Self {
+        let SectionProperties {
+            client_id,
+            tenant_id,
+            client_secret,
+            client_cert,
+            resource_id,
+            object_id,
+            token_file,
+        } = properties;
         self.client_id = client_id;
         self.tenant_id = tenant_id;
         self.client_secret = client_secret;

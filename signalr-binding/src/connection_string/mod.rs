@@ -26,6 +26,7 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use credential::SectionProperties;
 pub use credential::{AccessKey, AuthType, Credential, IdentityCredential, IdentityKind};
 pub use error::ConnectionStringError;
 

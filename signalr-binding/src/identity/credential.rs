@@ -20,7 +20,7 @@ use azure_identity::{
 
 use super::error::IdentityError;
 use super::options::IdentityOptions;
-use crate::connection_string::{IdentityCredential, IdentityKind};
+use crate::connection_string::{IdentityCredential, IdentityKind, SectionProperties};
 
 /// The scope of a token for Azure SignalR Service (managed identity: the resource
 /// `https://signalr.azure.com`).
@@ -265,7 +265,10 @@ fn default_chain(client_options: ClientOptions) -> Signer {
         IdentityKind::ManagedIdentity,
     );
     if let Some(client) = env("AZURE_CLIENT_ID") {
-        msi = msi.with(Some(client), None, None, None, None, None, None);
+        msi = msi.with(SectionProperties {
+            client_id: Some(client),
+            ..SectionProperties::default()
+        });
     }
     let imds = env("IDENTITY_ENDPOINT").is_none();
     match managed_identity(&msi, client_options) {

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 use crate::connection_string::{
     AuthType, ConnectionString, ConnectionStringError, IdentityCredential, IdentityKind,
+    SectionProperties,
 };
 use crate::settings::{Settings, strip_section_prefix};
 
@@ -98,24 +99,22 @@ pub fn identity_section(
     let identity = match credential.as_deref() {
         Some("managedidentity") => {
             IdentityCredential::of_kind(AuthType::AzureMsi, IdentityKind::ManagedIdentity).with(
-                get("managedidentityclientid").or(client_id),
-                None,
-                None,
-                None,
-                get("managedidentityresourceid"),
-                get("managedidentityobjectid"),
-                None,
+                SectionProperties {
+                    client_id: get("managedidentityclientid").or(client_id),
+                    resource_id: get("managedidentityresourceid"),
+                    object_id: get("managedidentityobjectid"),
+                    ..SectionProperties::default()
+                },
             )
         }
         Some("workloadidentity") => {
             IdentityCredential::of_kind(AuthType::Azure, IdentityKind::WorkloadIdentity).with(
-                client_id,
-                tenant_id,
-                None,
-                None,
-                None,
-                None,
-                get("tokenfilepath"),
+                SectionProperties {
+                    client_id,
+                    tenant_id,
+                    token_file: get("tokenfilepath"),
+                    ..SectionProperties::default()
+                },
             )
         }
         _ => match (
@@ -126,26 +125,22 @@ pub fn identity_section(
         ) {
             (Some(tenant), Some(client), Some(secret), _) => {
                 IdentityCredential::of_kind(AuthType::AzureApp, IdentityKind::ClientSecret).with(
-                    Some(client),
-                    Some(tenant),
-                    Some(secret),
-                    None,
-                    None,
-                    None,
-                    None,
+                    SectionProperties {
+                        client_id: Some(client),
+                        tenant_id: Some(tenant),
+                        client_secret: Some(secret),
+                        ..SectionProperties::default()
+                    },
                 )
             }
             (Some(tenant), Some(client), None, Some(cert)) => {
                 IdentityCredential::of_kind(AuthType::AzureApp, IdentityKind::ClientCertificate)
-                    .with(
-                        Some(client),
-                        Some(tenant),
-                        None,
-                        Some(cert),
-                        None,
-                        None,
-                        None,
-                    )
+                    .with(SectionProperties {
+                        client_id: Some(client),
+                        tenant_id: Some(tenant),
+                        client_cert: Some(cert),
+                        ..SectionProperties::default()
+                    })
             }
             _ => IdentityCredential::of_kind(AuthType::Azure, IdentityKind::DefaultAzureCredential),
         },
