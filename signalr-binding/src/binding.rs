@@ -581,14 +581,14 @@ impl ConnectionInfoBinding {
         match &self.endpoints {
             Some(endpoints) => endpoints.endpoints(settings, setting, literal),
             // One connection string: the same set, with no section read and no health check.
-            None => {
-                if settings.get(setting).is_none() {
-                    return Err(BindingError::MissingConnectionString {
-                        setting: setting.to_owned(),
-                    });
-                }
-                Endpoints::own_setting_only().endpoints(settings, setting, literal)
-            }
+            None => Endpoints::own_setting_only()
+                .endpoints(settings, setting, literal)
+                .map_err(|error| match error {
+                    BindingError::NoEndpoints { setting } => {
+                        BindingError::MissingConnectionString { setting }
+                    }
+                    error => error,
+                }),
         }
     }
 

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
+use crate::identity::section::connection_string_names;
 use crate::request::BindingRequest;
 use crate::settings::Settings;
 
@@ -207,6 +208,8 @@ pub(crate) struct EndpointsState {
     health: Mutex<Vec<Arc<EndpointHealth>>>,
     #[cfg(feature = "health-check")]
     checking: AtomicBool,
+    /// Where the binding's own connection string is read, in order (made on first use).
+    own_names: OnceLock<Box<[String]>>,
 }
 
 impl EndpointsState {
@@ -287,12 +290,21 @@ impl Endpoints {
         literal_hub: Option<&str>,
     ) -> Result<Arc<EndpointSet>, BindingError> {
         let state = self.state();
+        let own_names = state
+            .own_names
+            .get_or_init(|| connection_string_names(own_setting));
         if let Some(set) = state.current().filter(|set| {
-            settings::unchanged(settings, own_setting, self.read_section, &set.sources)
+            settings::unchanged(
+                settings,
+                own_setting,
+                own_names,
+                self.read_section,
+                &set.sources,
+            )
         }) {
             return Ok(set);
         }
-        let sources = settings::read(settings, own_setting, self.read_section);
+        let sources = settings::read(settings, own_setting, own_names, self.read_section);
         let endpoints =
             settings::build(settings, &sources, own_setting, literal_hub, |identity| {
                 state.health_for(identity)

@@ -15,7 +15,7 @@ use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
 use crate::identity::identity_section;
-use crate::identity::section::{section_fingerprint, section_key};
+use crate::identity::section::{connection_string, section_fingerprint, section_key};
 use crate::settings::{Settings, strip_section_prefix};
 
 /// The settings section that names endpoints: `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]`
@@ -23,17 +23,20 @@ use crate::settings::{Settings, strip_section_prefix};
 pub const ENDPOINTS_SECTION: &str = "Azure:SignalR:Endpoints:";
 
 /// The `(setting, value)` pairs that define the endpoints: the binding's own setting first
-/// (when set; else its identity section), then, when `read_section`, the section's endpoints in
+/// (its connection string, read from `own_names` as a single endpoint's is
+/// (`ConnectionStrings:K`, `CUSTOMCONNSTR_K`, then `K`) and recorded under `own_setting`; else
+/// its identity section), then, when `read_section`, the section's endpoints in
 /// the order of their names below the section, ASCII case-insensitively. Empty values count as
 /// unset. An identity section is the pair (`Azure:SignalR:Endpoints:<Name>`, the section's
 /// fingerprint), which [`build`] reads again from the settings.
 pub(crate) fn read(
     settings: &dyn Settings,
     own_setting: &str,
+    own_names: &[String],
     read_section: bool,
 ) -> Vec<(String, String)> {
     let mut sources = Vec::new();
-    if let Some(value) = settings.get(own_setting).filter(|v| !is_blank(v)) {
+    if let Some(value) = connection_string(settings, own_names).filter(|v| !is_blank(v)) {
         sources.push((own_setting.to_owned(), value.into_owned()));
     } else if let Some(fingerprint) = section_fingerprint(settings, own_setting) {
         sources.push((own_setting.to_owned(), fingerprint));
@@ -104,6 +107,7 @@ fn identity_endpoint_name(setting: &str) -> Option<&str> {
 pub(crate) fn unchanged(
     settings: &dyn Settings,
     own_setting: &str,
+    own_names: &[String],
     read_section: bool,
     sources: &[(String, String)],
 ) -> bool {
@@ -141,7 +145,7 @@ pub(crate) fn unchanged(
             }
         }
     };
-    match settings.get(own_setting) {
+    match connection_string(settings, own_names) {
         Some(value) if !is_blank(&value) => check(own_setting, &value),
         _ => {}
     }

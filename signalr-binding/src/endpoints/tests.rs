@@ -117,6 +117,47 @@ fn only_the_section_or_only_the_own_setting_is_enough() {
 }
 
 #[test]
+fn the_own_connection_string_is_read_where_a_single_one_is() {
+    // `ConnectionStrings:K` (the environment's `ConnectionStrings__K`), App Service's
+    // `CUSTOMCONNSTR_K`, then `K`: the first set wins, as with one endpoint.
+    for name in [
+        format!("ConnectionStrings:{OWN}"),
+        format!("ConnectionStrings__{OWN}"),
+        format!("CUSTOMCONNSTR_{OWN}"),
+    ] {
+        let found = endpoints(&[
+            (&name, cs("portal")),
+            (OWN, cs("own")),
+            ("Azure:SignalR:Endpoints:east", cs("east")),
+        ])
+        .unwrap();
+        assert_eq!(
+            summary(&found),
+            [
+                ("".into(), Primary, "https://portal".into()),
+                ("east".into(), Primary, "https://east".into()),
+            ],
+            "{name}"
+        );
+        assert_eq!(found[0].setting(), OWN, "{name}");
+    }
+
+    // A change of the value found first is picked up.
+    let binding = binding();
+    let portal = format!("CUSTOMCONNSTR_{OWN}");
+    let mut settings = HashMap::from([(portal.clone(), cs("portal"))]);
+    assert_eq!(
+        binding.endpoints_with(&settings).unwrap()[0].endpoint(),
+        "https://portal"
+    );
+    settings.insert(portal, cs("moved"));
+    assert_eq!(
+        binding.endpoints_with(&settings).unwrap()[0].endpoint(),
+        "https://moved"
+    );
+}
+
+#[test]
 fn unknown_types_and_empty_values_are_not_endpoints() {
     let found = endpoints(&[
         ("Azure:SignalR:Endpoints:east", cs("east")),
