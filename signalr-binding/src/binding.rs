@@ -633,8 +633,8 @@ impl ConnectionInfoBinding {
             });
         }
 
-        let now = clock
-            .now()
+        let time = clock.now();
+        let now = time
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
         let principal = OnceCell::new();
@@ -746,7 +746,10 @@ impl ConnectionInfoBinding {
             PreparedKey::Identity { .. } => self
                 .key_cache(prepared)
                 .expect("an identity key has a cache")
-                .sign_with(|key| payload.sign(key, now, lifetime))
+                .sign_with(
+                    crate::settings::is_system_clock(clock).then_some(time),
+                    |key| payload.sign(key, now, lifetime),
+                )
                 .map_err(|error| BindingError::Identity {
                     setting: setting.to_owned(),
                     error,

@@ -21,6 +21,7 @@
 //! request.extensions_mut().insert(BindingContext::new().with_settings(settings));
 //! ```
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -212,9 +213,16 @@ where
 }
 
 /// The clock that stamps `iat`, `nbf` and `exp` on minted tokens.
-pub trait Clock: Send + Sync + 'static {
+pub trait Clock: Any + Send + Sync {
     /// The current time.
     fn now(&self) -> SystemTime;
+}
+
+/// Whether `clock` is the [`SystemClock`]: two such clocks read the same time, so one
+/// reading serves both.
+#[cfg(feature = "identity")]
+pub(crate) fn is_system_clock(clock: &dyn Clock) -> bool {
+    (clock as &dyn Any).is::<SystemClock>()
 }
 
 /// The system clock, the default.
@@ -297,6 +305,15 @@ impl fmt::Debug for BindingContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "identity")]
+    #[test]
+    fn only_the_system_clock_is_the_system_clock() {
+        assert!(is_system_clock(&SystemClock));
+        assert!(!is_system_clock(&FixedClock(SystemTime::UNIX_EPOCH)));
+        let shared: std::sync::Arc<dyn Clock> = std::sync::Arc::new(SystemClock);
+        assert!(is_system_clock(&*shared));
+    }
 
     #[test]
     fn maps_and_closures_are_settings() {

@@ -18,13 +18,15 @@ use super::error::IdentityError;
 use super::fetch::fetch_key;
 use super::options::IdentityOptions;
 use crate::connection_string::{ConnectionString, IdentityCredential};
+use crate::settings::is_system_clock;
 use crate::token::SigningKey;
 
 /// A key fetched from the service, ready to sign.
 pub(crate) struct FetchedKey {
     pub(crate) signing: SigningKey,
-    /// When it was fetched (the options' clock).
-    fetched_at: SystemTime,
+    /// Until when it may sign: its fetch (on the options' clock) plus the key lifetime; `None`
+    /// for a lifetime past the clock's range.
+    usable_until: Option<SystemTime>,
 }
 
 /// What the schedule knows.
@@ -46,6 +48,8 @@ pub(crate) struct KeyCache {
     /// The credential's name, for errors and logs.
     credential_name: &'static str,
     options: Arc<IdentityOptions>,
+    /// Whether the options' clock is the [`SystemClock`](crate::SystemClock).
+    system_clock: bool,
     key: RwLock<Option<Arc<FetchedKey>>>,
     schedule: Mutex<Schedule>,
     /// Bumped after every refresh: waiters watch it.
@@ -100,6 +104,7 @@ impl KeyCache {
             credential: credential.clone(),
             credential_name: credential.kind().credential_name(),
             options: Arc::clone(options),
+            system_clock: is_system_clock(&*options.clock),
             key: RwLock::new(None),
             schedule: Mutex::new(Schedule::default()),
             refreshed: watch::channel(0).0,
@@ -156,11 +161,19 @@ impl KeyCache {
 
     /// `sign(key)` with the key to sign with now, under its read lock (no copy of the key); with
     /// none usable, [`current`](Self::current)'s error.
+    ///
+    /// `system_now` is a reading of the system clock the caller has just made, if it made one:
+    /// when the options' clock is the system clock too, the key's age is judged at that
+    /// instant (the token's `iat`) rather than by reading the clock again.
     pub(crate) fn sign_with<R>(
         self: &Arc<Self>,
+        system_now: Option<SystemTime>,
         sign: impl FnOnce(&SigningKey) -> R,
     ) -> Result<R, IdentityError> {
-        let now = self.options.clock.now();
+        let now = match system_now {
+            Some(now) if self.system_clock => now,
+            _ => self.options.clock.now(),
+        };
         {
             let key = self.key.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(key) = key.as_ref().filter(|key| self.usable(key, now)) {
@@ -226,9 +239,10 @@ impl KeyCache {
             .demanded
     }
 
+    /// Whether `key` may sign at `now`: younger than the key lifetime (a clock set back before
+    /// its fetch counts as young).
     fn usable(&self, key: &FetchedKey, now: SystemTime) -> bool {
-        now.duration_since(key.fetched_at)
-            .map_or(true, |age| age < self.options.key_lifetime)
+        key.usable_until.is_none_or(|until| now < until)
     }
 
     /// Starts the background thread if needed, and asks for a fetch when there is no usable key
@@ -378,7 +392,11 @@ impl KeyCache {
         let fetched = fetch_key(&*http, &self.url, &token, self.credential_name).await?;
         Ok(Arc::new(FetchedKey {
             signing: SigningKey::from_secret(fetched.access_key.secret(), Some(&fetched.key_id)),
-            fetched_at: self.options.clock.now(),
+            usable_until: self
+                .options
+                .clock
+                .now()
+                .checked_add(self.options.key_lifetime),
         }))
     }
 }
