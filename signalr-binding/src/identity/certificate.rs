@@ -200,7 +200,12 @@ mod lookup {
                 _ => continue,
             };
             // .NET and App Service write upper-case names; a lower-case copy is accepted too.
-            for stem in [&upper, &lower] {
+            let stems: &[&String] = if lower == upper {
+                &[&upper]
+            } else {
+                &[&upper, &lower]
+            };
+            for stem in stems {
                 let path = dir.join(format!("{stem}.{extension}"));
                 match std::fs::read(&path) {
                     Ok(bytes) => {

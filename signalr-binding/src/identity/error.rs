@@ -287,7 +287,9 @@ impl IdentityError {
                  certificate of that thumbprint"
                 .into(),
             Self::CertificateInvalid { .. } => "the file must be a PKCS#12 (.pfx, .p12) without \
-                 a password, holding the certificate and its private key"
+                 a password, holding the certificate and its private key; one encrypted with \
+                 RC2, as older Windows exports are, must be exported again with AES for \
+                 OpenSSL 3"
                 .into(),
             Self::CertificateStoreInvalid { .. } => "set clientCertificateStoreLocation to \
                  CurrentUser or LocalMachine and clientCertificateStoreName to one store name \
