@@ -229,7 +229,8 @@ pub use identity::identity_section;
 #[cfg(feature = "identity")]
 #[cfg_attr(docsrs, doc(cfg(feature = "identity")))]
 pub use identity::{
-    IdentityError, IdentityOptions, PENDING_RETRY_AFTER, REQUIRED_ROLE, SIGNALR_SCOPE,
+    APP_SERVICE_PRIVATE_CERTIFICATES, CertificateDirectory, IdentityError, IdentityOptions,
+    PENDING_RETRY_AFTER, REQUIRED_ROLE, SIGNALR_SCOPE,
 };
 pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};
 pub use request::BindingRequest;

@@ -109,9 +109,20 @@ pub struct IdentityCredential {
     tenant_id: Option<String>,
     client_secret: Option<String>,
     client_cert: Option<String>,
+    /// Set when `client_cert` is a Functions `clientCertificate` (a thumbprint in a certificate
+    /// store), not a connection string's `ClientCert` (a file).
+    cert_store: Option<CertificateStore>,
     resource_id: Option<String>,
     object_id: Option<String>,
     token_file: Option<String>,
+}
+
+/// The Functions settings `clientCertificateStoreName` and `clientCertificateStoreLocation`, as
+/// given (checked when the credential is built, as Microsoft.Extensions.Azure checks them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CertificateStore {
+    pub(crate) name: Option<String>,
+    pub(crate) location: Option<String>,
 }
 
 /// The credential properties a Functions identity section may give
@@ -122,6 +133,7 @@ pub(crate) struct SectionProperties {
     pub(crate) tenant_id: Option<String>,
     pub(crate) client_secret: Option<String>,
     pub(crate) client_cert: Option<String>,
+    pub(crate) cert_store: Option<CertificateStore>,
     pub(crate) resource_id: Option<String>,
     pub(crate) object_id: Option<String>,
     pub(crate) token_file: Option<String>,
@@ -153,9 +165,30 @@ impl IdentityCredential {
         self.client_secret.as_deref()
     }
 
-    /// `ClientCert`: the path of an application's certificate (used when there is no secret).
+    /// An application's certificate (used when there is no secret): the connection string's
+    /// `ClientCert`, the path of a PKCS#12 file; or the Functions setting `clientCertificate`,
+    /// a certificate thumbprint looked up in a certificate store (see
+    /// [`client_cert_store_name`](Self::client_cert_store_name)), or else a file's path.
     pub fn client_cert(&self) -> Option<&str> {
         self.client_cert.as_deref()
+    }
+
+    /// Whether [`client_cert`](Self::client_cert) is the Functions setting
+    /// `clientCertificate` (a thumbprint in a certificate store, or a path) rather than the
+    /// connection string's `ClientCert` (always a path).
+    pub fn client_cert_in_store(&self) -> bool {
+        self.cert_store.is_some()
+    }
+
+    /// The Functions setting `clientCertificateStoreName`, as given (unset: `My`).
+    pub fn client_cert_store_name(&self) -> Option<&str> {
+        self.cert_store.as_ref()?.name.as_deref()
+    }
+
+    /// The Functions setting `clientCertificateStoreLocation`, as given (unset:
+    /// `CurrentUser`; else `CurrentUser` or `LocalMachine`, in any case).
+    pub fn client_cert_store_location(&self) -> Option<&str> {
+        self.cert_store.as_ref()?.location.as_deref()
     }
 
     /// A user-assigned managed identity's Azure resource id (Functions setting
@@ -183,6 +216,7 @@ impl IdentityCredential {
             tenant_id: None,
             client_secret: None,
             client_cert: None,
+            cert_store: None,
             resource_id: None,
             object_id: None,
             token_file: None,
@@ -196,6 +230,7 @@ impl IdentityCredential {
             tenant_id,
             client_secret,
             client_cert,
+            cert_store,
             resource_id,
             object_id,
             token_file,
@@ -204,6 +239,7 @@ impl IdentityCredential {
         self.tenant_id = tenant_id;
         self.client_secret = client_secret;
         self.client_cert = client_cert;
+        self.cert_store = cert_store;
         self.resource_id = resource_id;
         self.object_id = object_id;
         self.token_file = token_file;
@@ -223,6 +259,7 @@ impl fmt::Debug for IdentityCredential {
                 &self.client_secret.as_ref().map(|_| Redacted),
             )
             .field("client_cert", &self.client_cert)
+            .field("cert_store", &self.cert_store)
             .field("resource_id", &self.resource_id)
             .field("object_id", &self.object_id)
             .field("token_file", &self.token_file)

@@ -26,8 +26,8 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use credential::SectionProperties;
 pub use credential::{AccessKey, AuthType, Credential, IdentityCredential, IdentityKind};
+pub(crate) use credential::{CertificateStore, SectionProperties};
 pub use error::ConnectionStringError;
 
 /// The connection string the local Azure SignalR emulator prints (Azure/azure-signalr,

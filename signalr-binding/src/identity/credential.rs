@@ -73,7 +73,9 @@ impl Signer {
                     .map_err(unavailable)?,
                 )
             }
-            IdentityKind::ClientCertificate => Self::One(certificate(identity, client_options)?),
+            IdentityKind::ClientCertificate => {
+                Self::One(certificate(identity, client_options, options)?)
+            }
             IdentityKind::WorkloadIdentity => {
                 Self::One(workload_identity(identity, client_options).map_err(unavailable)?)
             }
@@ -177,17 +179,39 @@ fn workload_identity(
     Ok(WorkloadIdentityCredential::new(Some(options))?)
 }
 
+/// The application's certificate credential: from the file `ClientCert` names, or from the
+/// certificate store when the Functions `clientCertificate` is a thumbprint (see
+/// `certificate.rs`; a value that is not a thumbprint is a file's path there too).
 #[cfg(feature = "identity-certificate")]
 fn certificate(
     identity: &IdentityCredential,
     client_options: ClientOptions,
+    options: &IdentityOptions,
 ) -> Result<Arc<dyn TokenCredential>, IdentityError> {
-    let path = identity.client_cert().unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|error| IdentityError::CertificateUnreadable {
-        path: path.to_owned(),
-        reason: error.to_string(),
-    })?;
-    // A PKCS#12 file without a password, as the connection string's ClientCert.
+    use super::certificate::{Thumbprint, find};
+
+    let value = identity.client_cert().unwrap_or_default();
+    let thumbprint = identity
+        .client_cert_in_store()
+        .then(|| Thumbprint::parse(value))
+        .flatten();
+    let bytes = match thumbprint {
+        Some(thumbprint) => {
+            let (path, bytes) = find(
+                &thumbprint,
+                identity.client_cert_store_name(),
+                identity.client_cert_store_location(),
+                &options.certificate_directories,
+            )?;
+            tracing::debug!(%thumbprint, path = %path.display(), "client certificate found");
+            bytes
+        }
+        None => std::fs::read(value).map_err(|error| IdentityError::CertificateUnreadable {
+            path: value.to_owned(),
+            reason: error.to_string(),
+        })?,
+    };
+    // A PKCS#12 file without a password: the connection string's ClientCert, and the stores'.
     let options = azure_identity::ClientCertificateCredentialOptions {
         client_options,
         ..Default::default()
@@ -208,6 +232,7 @@ fn certificate(
 fn certificate(
     _identity: &IdentityCredential,
     _client_options: ClientOptions,
+    _options: &IdentityOptions,
 ) -> Result<Arc<dyn TokenCredential>, IdentityError> {
     Err(IdentityError::CertificateFeatureOff)
 }

@@ -15,7 +15,8 @@ pub const PENDING_RETRY_AFTER: Duration = Duration::from_secs(5);
 ///
 /// Each names the credential kind and the key endpoint
 /// (`{ServerEndpoint or Endpoint}/api/v1/auth/accessKey`); none holds an Entra token, the
-/// fetched key or a client secret. Every cause is a 5xx: the deployment is at fault, not the
+/// fetched key or a client secret; the certificate causes name the file or thumbprint instead, and
+/// never hold a certificate file's bytes. Every cause is a 5xx: the deployment is at fault, not the
 /// request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -124,6 +125,60 @@ pub enum IdentityError {
         /// The I/O error.
         reason: String,
     },
+    /// No file of the certificate stores holds the Functions `clientCertificate` thumbprint
+    /// (Microsoft.Extensions.Azure: "Unable to find a certificate with thumbprint '...'").
+    #[error(
+        "unable to find a certificate with thumbprint '{thumbprint}' in {store}: {}",
+        searched_text(searched)
+    )]
+    CertificateNotFound {
+        /// The thumbprint, 40 upper-case hex digits.
+        thumbprint: String,
+        /// The store, `Location\Name` (`CurrentUser\MY`).
+        store: String,
+        /// The files looked for, in order.
+        searched: Vec<String>,
+    },
+    /// The store's file of a thumbprint holds another certificate.
+    #[error(
+        "the client certificate file `{path}` holds the certificate with thumbprint {actual}, \
+         not {thumbprint}"
+    )]
+    CertificateMismatch {
+        /// The file's path.
+        path: String,
+        /// The thumbprint asked for.
+        thumbprint: String,
+        /// The SHA-1 of the certificate in the file.
+        actual: String,
+    },
+    /// The certificate file is not a PKCS#12 without a password holding a certificate and its
+    /// private key.
+    #[error("the client certificate file `{path}` is not usable: {reason}")]
+    CertificateInvalid {
+        /// The file's path.
+        path: String,
+        /// What is wrong, from OpenSSL (never the file's contents).
+        reason: String,
+    },
+    /// `clientCertificateStoreLocation` is not `CurrentUser` or `LocalMachine`, or
+    /// `clientCertificateStoreName` is not a single name.
+    #[error("the Functions setting {setting} is `{value}`: no such certificate store")]
+    CertificateStoreInvalid {
+        /// `clientCertificateStoreLocation` or `clientCertificateStoreName`.
+        setting: &'static str,
+        /// Its value.
+        value: String,
+    },
+}
+
+/// The searched files of [`IdentityError::CertificateNotFound`], for its message.
+fn searched_text(searched: &[String]) -> String {
+    if searched.is_empty() {
+        "no directory holds that store on Linux".to_owned()
+    } else {
+        format!("none of {}", searched.join(", "))
+    }
 }
 
 impl IdentityError {
@@ -142,6 +197,10 @@ impl IdentityError {
             Self::KeyExpired { .. } => "identity_key_expired",
             Self::CertificateFeatureOff => "identity_certificate_feature_off",
             Self::CertificateUnreadable { .. } => "identity_certificate_unreadable",
+            Self::CertificateNotFound { .. } => "identity_certificate_not_found",
+            Self::CertificateMismatch { .. } => "identity_certificate_mismatch",
+            Self::CertificateInvalid { .. } => "identity_certificate_invalid",
+            Self::CertificateStoreInvalid { .. } => "identity_certificate_store_invalid",
         }
     }
 
@@ -211,9 +270,31 @@ impl IdentityError {
                 "turn on the feature: signalr-binding = { features = [\"identity-certificate\"] }"
                     .into()
             }
-            Self::CertificateUnreadable { .. } => {
-                "point ClientCert at a readable PKCS#12 file".into()
-            }
+            Self::CertificateUnreadable { .. } => "point ClientCert (or the Functions setting \
+                 clientCertificate) at a readable PKCS#12 file, or set clientCertificate to the \
+                 certificate's thumbprint (40 hex digits)"
+                .into(),
+            Self::CertificateNotFound { thumbprint, .. } => format!(
+                "upload the certificate to the app and set WEBSITE_LOAD_CERTIFICATES={thumbprint} \
+                 (App Service on Linux then puts it at /var/ssl/private/{thumbprint}.p12), or \
+                 put it, as a PKCS#12 without a password, at \
+                 ~/.dotnet/corefx/cryptography/x509stores/my/{thumbprint}.pfx, or set \
+                 clientCertificate to the file's path"
+            )
+            .into(),
+            Self::CertificateMismatch { .. } => "check the thumbprint in clientCertificate (the \
+                 portal shows it beside the certificate), or replace the file with the \
+                 certificate of that thumbprint"
+                .into(),
+            Self::CertificateInvalid { .. } => "the file must be a PKCS#12 (.pfx, .p12) without \
+                 a password, holding the certificate and its private key; one encrypted with \
+                 RC2, as older Windows exports are, must be exported again with AES for \
+                 OpenSSL 3"
+                .into(),
+            Self::CertificateStoreInvalid { .. } => "set clientCertificateStoreLocation to \
+                 CurrentUser or LocalMachine and clientCertificateStoreName to one store name \
+                 such as My, or leave them unset (CurrentUser, My)"
+                .into(),
         }
     }
 }

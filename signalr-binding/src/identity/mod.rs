@@ -32,6 +32,8 @@
 #[cfg(feature = "identity")]
 mod cache;
 #[cfg(feature = "identity")]
+mod certificate;
+#[cfg(feature = "identity")]
 mod credential;
 #[cfg(feature = "identity")]
 mod error;
@@ -43,6 +45,8 @@ pub(crate) mod section;
 
 #[cfg(feature = "identity")]
 pub(crate) use cache::KeyCache;
+#[cfg(feature = "identity")]
+pub use certificate::{APP_SERVICE_PRIVATE_CERTIFICATES, CertificateDirectory};
 #[cfg(feature = "identity")]
 pub use credential::SIGNALR_SCOPE;
 #[cfg(feature = "identity")]

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use azure_core::http::HttpClient;
 
+use super::certificate::CertificateDirectory;
 use crate::settings::{Clock, SystemClock};
 
 /// How identity-based connections fetch and refresh the signing key.
@@ -42,6 +43,13 @@ pub struct IdentityOptions {
     /// The HTTP client of the credentials and of the key fetch: `None` for `azure_core`'s
     /// default client (reqwest).
     pub transport: Option<Arc<dyn HttpClient>>,
+    /// Where the certificate of a Functions `clientCertificate` thumbprint is looked for, in
+    /// order (feature `identity-certificate`): by default
+    /// [`CertificateDirectory::defaults`], .NET's CurrentUser stores under `$HOME`
+    /// (`~/.dotnet/corefx/cryptography/x509stores/<store>/<THUMBPRINT>.pfx`), then App
+    /// Service's `/var/ssl/private/<THUMBPRINT>.p12` (`WEBSITE_LOAD_CERTIFICATES`). Read when
+    /// the default options are made; tests point it at a directory of their own.
+    pub certificate_directories: Vec<CertificateDirectory>,
 }
 
 impl IdentityOptions {
@@ -66,6 +74,7 @@ impl Default for IdentityOptions {
             check_interval: Duration::from_secs(1),
             clock: Arc::new(SystemClock),
             transport: None,
+            certificate_directories: CertificateDirectory::defaults(),
         }
     }
 }
@@ -82,6 +91,7 @@ impl fmt::Debug for IdentityOptions {
             .field("attempt_delay", &self.attempt_delay)
             .field("check_interval", &self.check_interval)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
+            .field("certificate_directories", &self.certificate_directories)
             .finish_non_exhaustive()
     }
 }

@@ -6,20 +6,20 @@
 //! Only when neither is set does the section `K` describe an identity-based endpoint:
 //! `K:serviceUri` and, beside it, `credential`, `clientId`, `managedIdentityClientId`,
 //! `managedIdentityResourceId`, `managedIdentityObjectId`, `tenantId`, `clientSecret`,
-//! `clientCertificate`, `tokenFilePath`, `serverEndpoint`, `clientEndpoint` (and `type`, read
-//! by several endpoints). The environment spells `:` as `__`
+//! `clientCertificate` (with `clientCertificateStoreName` and `clientCertificateStoreLocation`),
+//! `tokenFilePath`, `serverEndpoint`, `clientEndpoint` (and `type`, read by several endpoints). The environment spells `:` as `__`
 //! (`AzureSignalRConnectionString__serviceUri`).
 
 use std::borrow::Cow;
 
 use crate::connection_string::{
-    AuthType, ConnectionString, ConnectionStringError, IdentityCredential, IdentityKind,
-    SectionProperties,
+    AuthType, CertificateStore, ConnectionString, ConnectionStringError, IdentityCredential,
+    IdentityKind, SectionProperties,
 };
 use crate::settings::{Settings, strip_section_prefix};
 
 /// The section keys read, lower-case.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 15] = [
     "serviceuri",
     "credential",
     "clientid",
@@ -29,6 +29,8 @@ const KEYS: [&str; 13] = [
     "tenantid",
     "clientsecret",
     "clientcertificate",
+    "clientcertificatestorename",
+    "clientcertificatestorelocation",
     "tokenfilepath",
     "serverendpoint",
     "clientendpoint",
@@ -139,6 +141,10 @@ pub fn identity_section(
                         client_id: Some(client),
                         tenant_id: Some(tenant),
                         client_cert: Some(cert),
+                        cert_store: Some(CertificateStore {
+                            name: get("clientcertificatestorename"),
+                            location: get("clientcertificatestorelocation"),
+                        }),
                         ..SectionProperties::default()
                     })
             }
@@ -270,6 +276,26 @@ mod tests {
             ]),
             IdentityKind::ClientCertificate
         );
+        let cert = identity_section(
+            &settings(&[
+                uri,
+                ("K__tenantId", "t"),
+                ("K__clientId", "c"),
+                (
+                    "K__clientCertificate",
+                    "0123456789abcdef0123456789abcdef01234567",
+                ),
+                ("K__clientCertificateStoreName", "Root"),
+                ("K__CLIENTCERTIFICATESTORELOCATION", "localmachine"),
+            ]),
+            "K",
+        )
+        .unwrap()
+        .unwrap();
+        let cert = cert.credential().identity().unwrap();
+        assert!(cert.client_cert_in_store());
+        assert_eq!(cert.client_cert_store_name(), Some("Root"));
+        assert_eq!(cert.client_cert_store_location(), Some("localmachine"));
         // A client id alone names no application.
         assert_eq!(
             kind(&[uri, ("K__clientId", "c")]),

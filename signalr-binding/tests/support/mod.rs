@@ -374,19 +374,33 @@ impl Clock for TestClock {
 }
 
 /// An HTTP transport (`IdentityOptions::transport`) that plays Microsoft Entra ID's token
-/// endpoint for an application with a client secret, checking what Entra checks (tenant in the
-/// path, `client_id`, `client_secret`, `grant_type=client_credentials`, the SignalR scope), and
-/// passes requests to 127.0.0.1 to the default client. Anything else is refused: nothing
-/// leaves the machine.
+/// endpoint for an application with a client secret or a certificate, checking what Entra
+/// checks (tenant in the path, `client_id`, `grant_type=client_credentials`, the SignalR scope,
+/// and `client_secret` or the certificate's signed `client_assertion`), and passes requests to
+/// 127.0.0.1 to the default client. Anything else is refused: nothing leaves the machine.
 #[derive(Debug)]
 pub struct EntraTransport {
     inner: Arc<dyn azure_core::http::HttpClient>,
     pub tenant: String,
     pub client_id: String,
     pub secret: String,
+    /// For an application with a certificate instead of a secret.
+    pub certificate: Option<CertificateCheck>,
     /// The token issued.
     pub token: String,
     pub token_requests: AtomicUsize,
+    /// Why requests were refused, for the test to show.
+    pub refusals: Mutex<Vec<String>>,
+}
+
+/// What Entra knows of an application's certificate: its public key, and its thumbprint as
+/// the assertion's `x5t` header may spell it.
+#[derive(Debug)]
+pub struct CertificateCheck {
+    /// The RSA public key, PEM.
+    pub public_key_pem: Vec<u8>,
+    /// The accepted `x5t` values (base64 and base64url of the SHA-1).
+    pub x5t: Vec<String>,
 }
 
 impl EntraTransport {
@@ -396,9 +410,67 @@ impl EntraTransport {
             tenant: tenant.to_owned(),
             client_id: client_id.to_owned(),
             secret: secret.to_owned(),
+            certificate: None,
             token: format!("EntraAppToken-{client_id}.x.y"),
             token_requests: AtomicUsize::new(0),
+            refusals: Mutex::new(Vec::new()),
         })
+    }
+
+    /// An application that signs in with the certificate `check` describes.
+    pub fn with_certificate(tenant: &str, client_id: &str, check: CertificateCheck) -> Arc<Self> {
+        Arc::new(Self {
+            inner: azure_core::http::new_http_client(None),
+            tenant: tenant.to_owned(),
+            client_id: client_id.to_owned(),
+            secret: String::new(),
+            certificate: Some(check),
+            token: format!("EntraCertToken-{client_id}.x.y"),
+            token_requests: AtomicUsize::new(0),
+            refusals: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Checks a client assertion as Entra does (RFC 7523): RS256 signed by the certificate's
+    /// key, `x5t` its thumbprint, issued by and about the client, for this token endpoint,
+    /// not expired.
+    fn assertion_problem(
+        &self,
+        check: &CertificateCheck,
+        assertion_type: Option<&str>,
+        assertion: Option<&str>,
+    ) -> Option<String> {
+        use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+        if assertion_type != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+            return Some(format!("client_assertion_type {assertion_type:?}"));
+        }
+        let Some(assertion) = assertion else {
+            return Some("no client_assertion".to_owned());
+        };
+        let header = match jsonwebtoken::decode_header(assertion) {
+            Ok(header) => header,
+            Err(error) => return Some(format!("header: {error}")),
+        };
+        if header.alg != Algorithm::RS256 {
+            return Some(format!("alg {:?}", header.alg));
+        }
+        match &header.x5t {
+            Some(x5t) if check.x5t.contains(x5t) => {}
+            other => return Some(format!("x5t {other:?}")),
+        }
+        let key = DecodingKey::from_rsa_pem(&check.public_key_pem).expect("an RSA public key");
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_audience(&[format!(
+            "https://login.microsoftonline.com/{}/oauth2/v2.0/token",
+            self.tenant
+        )]);
+        validation.set_issuer(&[&self.client_id]);
+        validation.sub = Some(self.client_id.clone());
+        validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+        match jsonwebtoken::decode::<serde_json::Value>(assertion, &key, &validation) {
+            Ok(_) => None,
+            Err(error) => Some(format!("assertion: {error}")),
+        }
     }
 }
 
@@ -425,12 +497,33 @@ impl azure_core::http::HttpClient for EntraTransport {
                     .map(|(k, v)| (k.to_owned(), percent_decode(v)))
                     .collect();
                 let field = |name: &str| form.get(name).map(String::as_str);
-                let ok = url.path() == format!("/{}/oauth2/v2.0/token", self.tenant)
-                    && request.method() == azure_core::http::Method::Post
-                    && field("client_id") == Some(&self.client_id)
-                    && field("client_secret") == Some(&self.secret)
-                    && field("grant_type") == Some("client_credentials")
-                    && field("scope") == Some("https://signalr.azure.com/.default");
+                let problem = if url.path() != format!("/{}/oauth2/v2.0/token", self.tenant) {
+                    Some("path".to_owned())
+                } else if request.method() != azure_core::http::Method::Post
+                    || field("client_id") != Some(&self.client_id)
+                    || field("grant_type") != Some("client_credentials")
+                    || field("scope") != Some("https://signalr.azure.com/.default")
+                {
+                    Some("method, client_id, grant_type or scope".to_owned())
+                } else {
+                    match &self.certificate {
+                        Some(check) => self
+                            .assertion_problem(
+                                check,
+                                field("client_assertion_type"),
+                                field("client_assertion"),
+                            )
+                            .or_else(|| {
+                                field("client_secret").map(|_| "a secret as well".to_owned())
+                            }),
+                        None => (field("client_secret") != Some(&self.secret))
+                            .then(|| "client_secret".to_owned()),
+                    }
+                };
+                let ok = problem.is_none();
+                if let Some(problem) = problem {
+                    self.refusals.lock().unwrap().push(problem);
+                }
                 let (status, json) = if ok {
                     (
                         Status::Ok,

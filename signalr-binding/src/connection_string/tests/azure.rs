@@ -104,6 +104,9 @@ fn azure_application_with_client_certificate() {
         assert_eq!(id.tenant_id(), Some(TENANT));
         assert_eq!(id.client_id(), Some("foo"));
         assert_eq!(id.client_cert(), Some("bar"));
+        // ClientCert is a file whatever it looks like: no certificate store.
+        assert!(!id.client_cert_in_store());
+        assert_eq!(id.client_cert_store_name(), None);
         assert_eq!(id.client_secret(), None);
     }
 }
