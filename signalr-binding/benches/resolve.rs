@@ -14,20 +14,16 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-#[cfg(feature = "identity")]
-#[path = "../tests/support/mod.rs"]
-mod support;
+mod pairs;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use pairs::{KEY, USER};
 use serde::{Deserialize, Serialize};
 use signalr_binding::{BindingContext, ConnectionInfoBinding, EMULATOR_CONNECTION_STRING};
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The emulator's access key, the one in [`EMULATOR_CONNECTION_STRING`].
-const KEY: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH";
 const AUDIENCE: &str = "http://localhost/client/?hub=chat";
-const USER: &str = "4a1f6c3e-9d2b-4c1e-8f3a-2b7d9e0c5a11";
 
 /// The claims a hand-written negotiate signs; the optional ones are left out when unset.
 #[derive(Serialize)]
@@ -278,137 +274,26 @@ fn benches(c: &mut Criterion) {
     );
 }
 
-/// A binding with one connection string against one with three endpoints (its own setting
-/// and two in `Azure:SignalR:Endpoints`), routed by the default router: `one` and `several`
-/// in group `endpoints`, whose ratio is what reading the endpoints and routing cost. The
-/// endpoints differ only in their port, which the audience leaves out, so every token has
-/// the length of the single endpoint's.
-fn endpoints(c: &mut Criterion) {
-    let with_settings = |settings: HashMap<String, String>| {
-        http::Request::post("/api/negotiate?negotiateVersion=1")
-            .header("x-ms-client-principal-id", USER)
-            .extension(BindingContext::new().with_settings(settings))
-            .body(())
-            .unwrap()
-    };
-    let one = with_settings(HashMap::from([(
-        "AzureSignalRConnectionString".to_owned(),
-        EMULATOR_CONNECTION_STRING.to_owned(),
-    )]));
-    let several = with_settings(HashMap::from([
-        (
-            "AzureSignalRConnectionString".to_owned(),
-            EMULATOR_CONNECTION_STRING.to_owned(),
-        ),
-        (
-            "Azure:SignalR:Endpoints:west".to_owned(),
-            format!("Endpoint=http://localhost;Port=8889;AccessKey={KEY};Version=1.0;"),
-        ),
-        (
-            "Azure:SignalR:Endpoints:backup:secondary".to_owned(),
-            format!("Endpoint=http://localhost;Port=8890;AccessKey={KEY};Version=1.0;"),
-        ),
-    ]));
-    let builder =
-        || ConnectionInfoBinding::builder("chat").user_id("{headers.x-ms-client-principal-id}");
-    let single = builder().build().unwrap();
-    let multiple = builder().multiple_endpoints().build().unwrap();
-    assert_eq!(
-        multiple
-            .endpoints_with(
-                several
-                    .extensions()
-                    .get::<BindingContext>()
-                    .unwrap()
-                    .settings()
-            )
-            .unwrap()
-            .len(),
-        3
-    );
-
-    let mut g = c.benchmark_group("endpoints");
-    g.bench_function("one", |b| {
-        b.iter(|| black_box(single.resolve(black_box(&one)).unwrap().to_json()))
-    });
-    g.bench_function("several", |b| {
-        b.iter(|| black_box(multiple.resolve(black_box(&several)).unwrap().to_json()))
-    });
+/// A pair of bindings (`pairs`), measured one after the other in one group: the ratio of
+/// `measured` to `base` is the pair's figure.
+fn pair(c: &mut Criterion, pair: &pairs::Pair) {
+    let mut g = c.benchmark_group(pair.case);
+    for side in [&pair.base, &pair.measured] {
+        g.bench_function(side.name, |b| b.iter(|| black_box(side.run())));
+    }
     g.finish();
 }
 
-/// A binding whose key was fetched with an Entra identity (feature `identity`), against the
-/// same binding with an access key: `access_key` and `identity` in group `identity`, whose
-/// ratio is what identity-based auth costs per request once the key is cached. The key is
-/// fetched once, before measuring, from the local stand-ins of `tests/support`.
+/// Group `endpoints`: one connection string (`one`) against three endpoints (`several`).
+fn endpoints(c: &mut Criterion) {
+    pair(c, &pairs::endpoints());
+}
+
+/// Group `identity`: an access key (`access_key`) against a key fetched with an Entra identity
+/// (`identity`, feature `identity`).
 #[cfg(feature = "identity")]
 fn identity(c: &mut Criterion) {
-    use std::sync::Arc;
-
-    let (tenant, client, secret) = ("bench-tenant", "bench-client", "BenchClientSecret");
-    let transport = support::EntraTransport::new(tenant, client, secret);
-    let endpoint = support::KeyEndpoint::start(
-        "",
-        &transport.token,
-        support::KeyAnswer::Key {
-            id: "bench-key".into(),
-            key: KEY.into(),
-        },
-    );
-    let options = Arc::new(signalr_binding::IdentityOptions {
-        transport: Some(transport),
-        ..signalr_binding::IdentityOptions::default()
-    });
-    let with_settings = |connection_string: String| {
-        let settings =
-            HashMap::from([("AzureSignalRConnectionString".to_owned(), connection_string)]);
-        http::Request::post("/api/negotiate?negotiateVersion=1")
-            .header("x-ms-client-principal-id", USER)
-            .extension(BindingContext::new().with_settings(settings))
-            .body(())
-            .unwrap()
-    };
-    // Both endpoints have the same host, so URLs and audiences have the same length.
-    let access_key = with_settings(format!(
-        "Endpoint={};AccessKey={KEY};Version=1.0;",
-        endpoint.base()
-    ));
-    let identity = with_settings(format!(
-        "Endpoint={};AuthType=azure.app;ClientId={client};TenantId={tenant};ClientSecret={secret};Version=1.0;",
-        endpoint.base()
-    ));
-    // One binding each: a binding keeps the connection of its setting's latest value.
-    let binding = || {
-        ConnectionInfoBinding::builder("chat")
-            .user_id("{headers.x-ms-client-principal-id}")
-            .identity_options(Arc::clone(&options))
-            .build()
-            .unwrap()
-    };
-    let (with_key, with_identity) = (binding(), binding());
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(with_identity.resolve_async(&identity))
-        .expect("the key from the stand-ins");
-
-    let mut g = c.benchmark_group("identity");
-    g.bench_function("access_key", |b| {
-        b.iter(|| black_box(with_key.resolve(black_box(&access_key)).unwrap().to_json()))
-    });
-    g.bench_function("identity", |b| {
-        b.iter(|| {
-            black_box(
-                with_identity
-                    .resolve(black_box(&identity))
-                    .unwrap()
-                    .to_json(),
-            )
-        })
-    });
-    g.finish();
-    assert_eq!(endpoint.requests(), 1, "the key was fetched once");
+    pair(c, &pairs::identity());
 }
 
 #[cfg(not(feature = "identity"))]
