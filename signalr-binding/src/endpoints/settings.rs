@@ -1,7 +1,8 @@
 //! The Functions settings layout of several endpoints (the extension's
 //! `Config/IConfigurationExtensions.cs`): `Azure:SignalR:Endpoints:<Name>` holds a Primary
 //! endpoint's connection string, `...:<Name>:primary` and `...:<Name>:secondary` one of that
-//! type; the binding's own connection-string setting is one more, unnamed, Primary endpoint.
+//! type; the binding's own connection-string setting is one more, unnamed, Primary endpoint
+//! (its identity section, when the setting is unset, is of the section's `type`).
 //!
 //! An identity section, `...:<Name>:serviceUri` with its credential keys and `type`
 //! (`primary` or `secondary`), is an identity-based endpoint of that name (the Functions
@@ -224,9 +225,9 @@ pub(crate) fn build(
             reason,
         };
         let connection = if is_identity_section(value) {
-            if name.is_empty() {
-                // The binding's own setting is always its Primary endpoint.
-            } else if section_key(settings, setting, "type")
+            // A section's `type`, the own setting's too; a connection string's own setting is
+            // always Primary.
+            if section_key(settings, setting, "type")
                 .is_some_and(|t| t.eq_ignore_ascii_case("secondary"))
             {
                 endpoint_type = EndpointType::Secondary;

@@ -237,6 +237,25 @@ fn the_own_setting_may_be_an_identity_section() {
             ("b".into(), Primary, "https://b".into()),
         ]
     );
+
+    // Its `type` applies as a named section's does (the extension's OptionsSetup reads the
+    // unnamed identity endpoint with the same TryGetEndpointFromIdentity).
+    let found = endpoints(&[
+        (
+            "AzureSignalRConnectionString__serviceUri",
+            "https://own".into(),
+        ),
+        ("AzureSignalRConnectionString__type", "secondary".into()),
+        ("Azure:SignalR:Endpoints:b", cs("b")),
+    ])
+    .unwrap();
+    assert_eq!(
+        summary(&found),
+        [
+            ("".into(), Secondary, "https://own".into()),
+            ("b".into(), Primary, "https://b".into()),
+        ]
+    );
 }
 
 #[test]
