@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
-use crate::identity::section::connection_string_names;
 use crate::request::BindingRequest;
 use crate::settings::Settings;
 
@@ -34,6 +33,7 @@ pub use health::{HealthCheckOptions, HealthProbe};
 pub use negotiation::{EndpointConnectionInfo, SignalRNegotiation};
 pub use router::{DefaultRouter, Router};
 pub use settings::ENDPOINTS_SECTION;
+use settings::OwnSetting;
 
 /// Whether an endpoint takes new clients in normal operation (`Primary`) or only when no
 /// primary is online (`Secondary`), as the service SDK's `EndpointType`.
@@ -174,6 +174,8 @@ impl EndpointHealth {
 pub(crate) struct EndpointSet {
     /// The `(setting, value)` pairs the set was built from (values may be secrets).
     sources: Vec<(String, String)>,
+    /// Whether the first source is the binding's own setting.
+    has_own: bool,
     pub(crate) endpoints: Box<[ServiceEndpoint]>,
 }
 
@@ -208,8 +210,8 @@ pub(crate) struct EndpointsState {
     health: Mutex<Vec<Arc<EndpointHealth>>>,
     #[cfg(feature = "health-check")]
     checking: AtomicBool,
-    /// Where the binding's own connection string is read, in order (made on first use).
-    own_names: OnceLock<Box<[String]>>,
+    /// The binding's own setting (made on first use).
+    own: OnceLock<OwnSetting>,
 }
 
 impl EndpointsState {
@@ -290,26 +292,23 @@ impl Endpoints {
         literal_hub: Option<&str>,
     ) -> Result<Arc<EndpointSet>, BindingError> {
         let state = self.state();
-        let own_names = state
-            .own_names
-            .get_or_init(|| connection_string_names(own_setting));
+        let own = state.own.get_or_init(|| OwnSetting::new(own_setting));
         if let Some(set) = state.current().filter(|set| {
-            settings::unchanged(
-                settings,
-                own_setting,
-                own_names,
-                self.read_section,
-                &set.sources,
-            )
+            settings::unchanged(settings, own, self.read_section, &set.sources, set.has_own)
         }) {
             return Ok(set);
         }
-        let sources = settings::read(settings, own_setting, own_names, self.read_section);
+        let sources = settings::read(settings, own, self.read_section);
+        let has_own = sources.first().is_some_and(|(name, _)| name == own_setting);
         let endpoints =
             settings::build(settings, &sources, own_setting, literal_hub, |identity| {
                 state.health_for(identity)
             })?;
-        let set = Arc::new(EndpointSet { sources, endpoints });
+        let set = Arc::new(EndpointSet {
+            sources,
+            has_own,
+            endpoints,
+        });
         *state.set.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&set));
         #[cfg(feature = "health-check")]
         if set.endpoints.len() > 1 {

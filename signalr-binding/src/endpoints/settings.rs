@@ -16,12 +16,39 @@ use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
 use crate::identity::identity_section;
-use crate::identity::section::{connection_string, section_fingerprint, section_key};
+use crate::identity::section::{
+    connection_string, connection_string_names, section_fingerprint, section_key,
+};
 use crate::settings::{Settings, strip_section_prefix};
 
 /// The settings section that names endpoints: `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]`
 /// (`Azure__SignalR__Endpoints__<Name>` in the environment).
 pub const ENDPOINTS_SECTION: &str = "Azure:SignalR:Endpoints:";
+
+/// The binding's own connection-string setting K, as the endpoint settings read it; made once
+/// per binding.
+pub(crate) struct OwnSetting {
+    name: Box<str>,
+    /// Where its connection string is read, in order (`ConnectionStrings:K`, ..., `K`).
+    names: Box<[String]>,
+    /// Whether K itself lies under the endpoints section, where its entry is then skipped.
+    in_section: bool,
+}
+
+impl OwnSetting {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            names: connection_string_names(name),
+            in_section: strip_section_prefix(name, ENDPOINTS_SECTION).is_some(),
+        }
+    }
+
+    /// Whether the section's setting `name` is K itself.
+    fn is(&self, name: &str) -> bool {
+        self.in_section && name == &*self.name
+    }
+}
 
 /// The `(setting, value)` pairs that define the endpoints: the binding's own setting first
 /// (its connection string, read from `own_names` as a single endpoint's is
@@ -32,21 +59,20 @@ pub const ENDPOINTS_SECTION: &str = "Azure:SignalR:Endpoints:";
 /// fingerprint), which [`build`] reads again from the settings.
 pub(crate) fn read(
     settings: &dyn Settings,
-    own_setting: &str,
-    own_names: &[String],
+    own: &OwnSetting,
     read_section: bool,
 ) -> Vec<(String, String)> {
     let mut sources = Vec::new();
-    if let Some(value) = connection_string(settings, own_names).filter(|v| !is_blank(v)) {
-        sources.push((own_setting.to_owned(), value.into_owned()));
-    } else if let Some(fingerprint) = section_fingerprint(settings, own_setting) {
-        sources.push((own_setting.to_owned(), fingerprint));
+    if let Some(value) = connection_string(settings, &own.names).filter(|v| !is_blank(v)) {
+        sources.push((own.name.to_string(), value.into_owned()));
+    } else if let Some(fingerprint) = section_fingerprint(settings, &own.name) {
+        sources.push((own.name.to_string(), fingerprint));
     }
     let mut named = Vec::new();
     let mut identity_names: Vec<String> = Vec::new();
     if read_section {
         settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
-            if name == own_setting || is_blank(value) {
+            if own.is(name) || is_blank(value) {
                 return;
             }
             if kind(name).is_some() {
@@ -105,55 +131,60 @@ fn identity_endpoint_name(setting: &str) -> Option<&str> {
 /// Whether `sources` are still what `settings` hold: the same settings with the same values.
 /// Allocates nothing for connection strings, since it runs on every request (an identity
 /// section's fingerprint is made again).
+///
+/// [`read`] puts the own setting first (`has_own`), so it is compared with `sources[0]` alone
+/// and the section's settings with the rest.
 pub(crate) fn unchanged(
     settings: &dyn Settings,
-    own_setting: &str,
-    own_names: &[String],
+    own: &OwnSetting,
     read_section: bool,
     sources: &[(String, String)],
+    has_own: bool,
 ) -> bool {
-    let mut count = 0;
-    let mut same = true;
-    let mut check = |name: &str, value: &str| {
-        if !same || is_blank(value) {
-            return;
-        }
-        // An identity section's source has the section's name: it is checked below.
-        match sources
-            .iter()
-            .find(|(n, v)| n == name && !is_identity_section(v))
-        {
-            Some((_, kept)) => {
-                count += 1;
-                same = kept == value;
-            }
-            None => {
-                let identity_of = |endpoint: &str| {
-                    sources.iter().any(|(n, v)| {
-                        is_identity_section(v)
-                            && kind(n).is_some_and(|(e, _)| e.eq_ignore_ascii_case(endpoint))
-                    })
-                };
-                same = match (kind(name), identity_endpoint_name(name)) {
-                    // A connection-string form under an identity section's name is ignored.
-                    (Some((endpoint, _)), _) => identity_of(endpoint),
-                    // The `serviceUri` of a section already read (its fingerprint is checked
-                    // below); of another, a new endpoint.
-                    (None, Some(endpoint)) => identity_of(endpoint),
-                    // Another identity key, or a key that defines no endpoint.
-                    (None, None) => true,
-                };
-            }
-        }
+    let (kept_own, named) = match sources.split_first() {
+        Some((first, rest)) if has_own => (Some(first), rest),
+        _ => (None, sources),
     };
-    match connection_string(settings, own_names) {
-        Some(value) if !is_blank(&value) => check(own_setting, &value),
-        _ => {}
-    }
-    if read_section {
+    let mut count = 0;
+    let mut same = match connection_string(settings, &own.names) {
+        Some(value) if !is_blank(&value) => {
+            count += 1;
+            kept_own.is_some_and(|(_, kept)| !is_identity_section(kept) && *kept == *value)
+        }
+        // Unset: the own setting's identity section, if any, is checked below.
+        _ => kept_own.is_none_or(|(_, kept)| is_identity_section(kept)),
+    };
+    if same && read_section {
+        // An identity section's source has the section's name: it is checked below.
+        let identity_of = |endpoint: &str| {
+            named.iter().any(|(n, v)| {
+                is_identity_section(v)
+                    && kind(n).is_some_and(|(e, _)| e.eq_ignore_ascii_case(endpoint))
+            })
+        };
         settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
-            if name != own_setting {
-                check(name, value);
+            if !same || own.is(name) || is_blank(value) {
+                return;
+            }
+            match named
+                .iter()
+                .find(|(n, v)| n == name && !is_identity_section(v))
+            {
+                Some((_, kept)) => {
+                    count += 1;
+                    same = kept == value;
+                }
+                None => {
+                    same = match (kind(name), identity_endpoint_name(name)) {
+                        // A connection-string form under an identity section's name is ignored.
+                        (Some((endpoint, _)), _) => identity_of(endpoint),
+                        // The `serviceUri` of a section already read (its fingerprint is
+                        // checked below); of another, a new endpoint.
+                        (None, Some(endpoint)) => identity_of(endpoint),
+                        // Another identity key, or a key that defines no endpoint.
+                        (None, None) => true,
+                    };
+                }
             }
         });
     }

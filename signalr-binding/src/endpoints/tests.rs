@@ -626,3 +626,35 @@ fn debug_shows_no_key() {
         "{debug}"
     );
 }
+
+#[test]
+fn an_own_setting_under_the_section_counts_once_as_the_own_endpoint() {
+    let binding = ConnectionInfoBinding::builder("chat")
+        .connection_string_setting("Azure:SignalR:Endpoints:main")
+        .multiple_endpoints()
+        .build()
+        .unwrap();
+    let mut settings = HashMap::from([
+        ("Azure:SignalR:Endpoints:main".to_owned(), cs("main")),
+        ("Azure:SignalR:Endpoints:east".to_owned(), cs("east")),
+    ]);
+    let found = binding.endpoints_with(&settings).unwrap();
+    assert_eq!(
+        summary(&found),
+        [
+            ("".into(), Primary, "https://main".into()),
+            ("east".into(), Primary, "https://east".into()),
+        ]
+    );
+    // Unchanged settings reuse the set; a change of the own value is seen.
+    let endpoints = Endpoints::new();
+    let own = "Azure:SignalR:Endpoints:main";
+    let first = endpoints.endpoints(&settings, own, Some("chat")).unwrap();
+    let again = endpoints.endpoints(&settings, own, Some("chat")).unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+    settings.insert("Azure:SignalR:Endpoints:main".to_owned(), cs("moved"));
+    assert_eq!(
+        binding.endpoints_with(&settings).unwrap()[0].endpoint(),
+        "https://moved"
+    );
+}
