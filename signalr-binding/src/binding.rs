@@ -737,8 +737,8 @@ impl ConnectionInfoBinding {
                 None => {}
             }
         }
-        // An identity key is taken last, under its read lock: a request error comes first, and
-        // a key being fetched costs nothing before.
+        // An identity key is taken last, borrowed without a lock: a request error comes first,
+        // and a key being fetched costs nothing before.
         let lifetime = self.properties.lifetime.as_secs();
         let access_token = match &prepared.key {
             PreparedKey::AccessKey(key) => payload.sign(key, now, lifetime),

@@ -7,9 +7,10 @@
 //! runtime (or none) the application runs: a request only reads the current key.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
+use arc_swap::ArcSwapOption;
 use azure_core::http::HttpClient;
 use tokio::sync::{Notify, watch};
 
@@ -50,7 +51,8 @@ pub(crate) struct KeyCache {
     options: Arc<IdentityOptions>,
     /// Whether the options' clock is the [`SystemClock`](crate::SystemClock).
     system_clock: bool,
-    key: RwLock<Option<Arc<FetchedKey>>>,
+    /// The current key: read by every request without a lock, replaced by a refresh.
+    key: ArcSwapOption<FetchedKey>,
     schedule: Mutex<Schedule>,
     /// Bumped after every refresh: waiters watch it.
     refreshed: watch::Sender<u64>,
@@ -105,7 +107,7 @@ impl KeyCache {
             credential_name: credential.kind().credential_name(),
             options: Arc::clone(options),
             system_clock: is_system_clock(&*options.clock),
-            key: RwLock::new(None),
+            key: ArcSwapOption::empty(),
             schedule: Mutex::new(Schedule::default()),
             refreshed: watch::channel(0).0,
             wake: Notify::new(),
@@ -135,7 +137,7 @@ impl KeyCache {
     pub(crate) fn current(self: &Arc<Self>) -> Result<Arc<FetchedKey>, IdentityError> {
         let now = self.options.clock.now();
         let expired = {
-            let key = self.key.read().unwrap_or_else(PoisonError::into_inner);
+            let key = self.key.load();
             match key.as_ref() {
                 Some(key) if self.usable(key, now) => return Ok(Arc::clone(key)),
                 Some(_) => true,
@@ -159,8 +161,8 @@ impl KeyCache {
         }
     }
 
-    /// `sign(key)` with the key to sign with now, under its read lock (no copy of the key); with
-    /// none usable, [`current`](Self::current)'s error.
+    /// `sign(key)` with the key to sign with now, borrowed for the call (no lock, no copy of
+    /// the key); with none usable, [`current`](Self::current)'s error.
     ///
     /// `system_now` is a reading of the system clock the caller has just made, if it made one:
     /// when the options' clock is the system clock too, the key's age is judged at that
@@ -175,7 +177,7 @@ impl KeyCache {
             _ => self.options.clock.now(),
         };
         {
-            let key = self.key.read().unwrap_or_else(PoisonError::into_inner);
+            let key = self.key.load();
             if let Some(key) = key.as_ref().filter(|key| self.usable(key, now)) {
                 return Ok(sign(&key.signing));
             }
@@ -332,7 +334,7 @@ impl KeyCache {
             schedule.demanded = false;
             match outcome {
                 Ok(key) => {
-                    *self.key.write().unwrap_or_else(PoisonError::into_inner) = Some(key);
+                    self.key.store(Some(key));
                 }
                 Err(ref error) => schedule.last_error = Some(error.clone()),
             }
