@@ -249,10 +249,21 @@ impl KeyCache {
 
     /// Starts the background thread if needed, and asks for a fetch when there is no usable key
     /// and none failed within the retry interval.
+    ///
+    /// The key is looked at again under the schedule's lock, under which a refresh stores it: a
+    /// caller that saw no key just before a fetch ended must not ask for another.
     fn demand(self: &Arc<Self>) {
         self.start();
         let now = self.options.clock.now();
         let mut schedule = self.schedule.lock().unwrap_or_else(PoisonError::into_inner);
+        if self
+            .key
+            .load()
+            .as_ref()
+            .is_some_and(|key| self.usable(key, now))
+        {
+            return;
+        }
         let due = match (&schedule.last_attempt, &schedule.last_error) {
             (None, _) => true,
             (Some(at), Some(_)) => elapsed(*at, now) >= self.options.retry_interval,
@@ -424,5 +435,42 @@ async fn run(weak: Weak<KeyCache>) {
         }
         let check = cache.options.check_interval;
         let _ = tokio::time::timeout(check, cache.wake.notified()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection_string::ConnectionString;
+
+    /// A cache whose first refresh has just stored a key, as a request that saw no key a moment
+    /// before finds it when it asks for a fetch.
+    #[test]
+    fn no_fetch_is_asked_for_once_a_usable_key_is_stored() {
+        let connection =
+            ConnectionString::parse("Endpoint=http://127.0.0.1:9;AuthType=azure.msi;Version=1.0;")
+                .unwrap();
+        let credential = connection.credential().identity().unwrap().clone();
+        let options = Arc::new(IdentityOptions::default());
+        let cache = KeyCache::shared(&connection, &credential, &options);
+        // No background thread: nothing here may reach a credential's endpoint.
+        cache.started.store(true, Ordering::Release);
+        // What `refresh` does on success, under the schedule's lock.
+        {
+            let mut schedule = cache.schedule.lock().unwrap();
+            schedule.last_attempt = Some(options.clock.now());
+            cache.key.store(Some(Arc::new(FetchedKey {
+                signing: SigningKey::from_secret("key", Some("id")),
+                usable_until: None,
+            })));
+        }
+        cache.demand();
+        assert!(!cache.schedule.lock().unwrap().demanded);
+        assert_eq!(cache.fetches(), 0);
+
+        // Without a usable key, a fetch is asked for.
+        cache.key.store(None);
+        cache.demand();
+        assert!(cache.schedule.lock().unwrap().demanded);
     }
 }
