@@ -1,6 +1,6 @@
-//! The pairs of `pairs` (`endpoints`, and `identity` with feature `identity`) measured
-//! interleaved: many short rounds, each timing a batch of one side then a batch of the other
-//! (the order alternating), and the median of the rounds' ratios.
+//! The pairs of `pairs` (`endpoints_env`, `endpoints`, and `identity` with feature `identity`)
+//! measured interleaved: many short rounds, each timing a batch of one side then a batch of the
+//! other (the order alternating), and the median of the rounds' ratios.
 //!
 //! On a shared machine the load moves within seconds, so two criterion runs of a few seconds
 //! each can see different machines; two batches of a few milliseconds side by side see nearly
@@ -87,6 +87,12 @@ fn main() {
         .filter(|arg| !arg.starts_with("--"))
         .collect();
     let wanted = |case: &str| only.is_empty() || only.iter().any(|o| o == case);
+    // First, while this is the only thread.
+    // SAFETY: no other thread has started yet.
+    let endpoints_env = wanted("endpoints_env").then(|| unsafe { pairs::endpoints_env() });
+    if let Some(pair) = &endpoints_env {
+        measure(pair);
+    }
     if wanted("endpoints") {
         measure(&pairs::endpoints());
     }

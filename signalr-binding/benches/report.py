@@ -6,14 +6,16 @@ Run after `cargo bench -p signalr-binding --bench resolve [--features identity]`
     python3 signalr-binding/benches/report.py [--case CASE]... [CRITERION_DIR]
 
 CRITERION_DIR defaults to `$CARGO_TARGET_DIR/criterion`, else `target/criterion`; `--case`
-reports only the cases named (by default the three resolve cases and `endpoints`, and
-`identity` when its figures exist). Each figure is the ratio of the medians measured in the
-same run. Each case has one baseline that is its bar (marked `*`) and a target for that ratio:
-`resolve` at most 1.0x of the bare `jsonwebtoken::encode` call (in the id-token case, of
-`insecure_decode` of the id token plus `encode`, the least a hand-written negotiate copying
-claims must do); three endpoints (`several`) at most 1.10x of one (`one`); a key fetched with an
-Entra identity (`identity`) at most 1.05x of an access key (`access_key`). The other baselines
-are printed for reference. Exits non-zero when a case's figures are missing.
+reports only the cases named (by default the three resolve cases, `endpoints` and
+`endpoints_env`, and `identity` when its figures exist). Each figure is the ratio of the
+medians measured in the same run. Each case has one baseline that is its bar (marked `*`) and
+a target for that ratio: `resolve` at most 1.0x of the bare `jsonwebtoken::encode` call (in
+the id-token case, of `insecure_decode` of the id token plus `encode`, the least a
+hand-written negotiate copying claims must do); three endpoints (`several`) at most 1.10x of
+one (`one`), with the settings in a `BindingContext` map (`endpoints`) or in the environment
+(`endpoints_env`); a key fetched with an Entra identity (`identity`) at most 1.05x of an
+access key (`access_key`). The other baselines are printed for reference. Exits non-zero when
+a case's figures are missing.
 """
 
 import argparse
@@ -37,11 +39,19 @@ CASES = {
     ),
     # Three endpoints against one connection string.
     "endpoints": ("several", ["one"], 1.10),
+    # The same, the settings in the process environment.
+    "endpoints_env": ("several", ["one"], 1.10),
     # A key fetched with an Entra identity against an access key (feature `identity`).
     "identity": ("identity", ["access_key"], 1.05),
 }
 # Reported when no case is named; `identity` too when its figures exist.
-DEFAULT_CASES = ["no_user", "user_from_header", "user_and_id_token_claims", "endpoints"]
+DEFAULT_CASES = [
+    "no_user",
+    "user_from_header",
+    "user_and_id_token_claims",
+    "endpoints",
+    "endpoints_env",
+]
 
 
 def median_ns(root, group, function):

@@ -284,6 +284,13 @@ fn pair(c: &mut Criterion, pair: &pairs::Pair) {
     g.finish();
 }
 
+/// Group `endpoints_env`: the `endpoints` pair with its settings in the process environment.
+/// It runs first, while the process has one thread, since it sets environment variables.
+fn endpoints_env(c: &mut Criterion) {
+    // SAFETY: the first group, run before any other thread starts.
+    pair(c, &unsafe { pairs::endpoints_env() });
+}
+
 /// Group `endpoints`: one connection string (`one`) against three endpoints (`several`).
 fn endpoints(c: &mut Criterion) {
     pair(c, &pairs::endpoints());
@@ -305,6 +312,6 @@ criterion_group! {
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(50);
-    targets = benches, endpoints, identity
+    targets = endpoints_env, benches, endpoints, identity
 }
 criterion_main!(resolve);

@@ -102,6 +102,64 @@ pub(crate) fn endpoints() -> Pair {
     }
 }
 
+/// The [`endpoints`] pair with its settings in the process environment, read by
+/// `EnvSettings` as Azure Functions passes app settings (`Azure__SignalR__Endpoints__west`,
+/// ...), rather than from a map in the request's `BindingContext`.
+///
+/// # Safety
+///
+/// Sets environment variables: call it before any other thread of the process starts.
+pub(crate) unsafe fn endpoints_env() -> Pair {
+    let variables = [
+        (
+            "AzureSignalRConnectionString".to_owned(),
+            EMULATOR_CONNECTION_STRING.to_owned(),
+        ),
+        (
+            "Azure__SignalR__Endpoints__west".to_owned(),
+            format!("Endpoint=http://localhost;Port=8889;AccessKey={KEY};Version=1.0;"),
+        ),
+        (
+            "Azure__SignalR__Endpoints__backup__secondary".to_owned(),
+            format!("Endpoint=http://localhost;Port=8890;AccessKey={KEY};Version=1.0;"),
+        ),
+    ];
+    for (name, value) in variables {
+        // SAFETY: the caller runs this before any other thread starts.
+        unsafe { std::env::set_var(name, value) };
+    }
+    let request = || {
+        http::Request::post("/api/negotiate?negotiateVersion=1")
+            .header("x-ms-client-principal-id", USER)
+            .body(())
+            .unwrap()
+    };
+    let builder =
+        || ConnectionInfoBinding::builder("chat").user_id("{headers.x-ms-client-principal-id}");
+    let multiple = builder().multiple_endpoints().build().unwrap();
+    assert_eq!(
+        multiple
+            .endpoints_with(&signalr_binding::EnvSettings)
+            .unwrap()
+            .len(),
+        3
+    );
+    Pair {
+        case: "endpoints_env",
+        base: Side {
+            name: "one",
+            binding: builder().build().unwrap(),
+            request: request(),
+        },
+        measured: Side {
+            name: "several",
+            binding: multiple,
+            request: request(),
+        },
+        _keep: Box::new(()),
+    }
+}
+
 /// A binding whose key was fetched with an Entra identity (`identity`) against the same
 /// binding with an access key (`access_key`). Their ratio is what identity-based auth costs per
 /// request once the key is cached. The key is fetched once, before measuring, from the local
