@@ -63,6 +63,9 @@ pub struct ConnectionInfoBinding {
     verifier: VerifierCache,
     /// Several endpoints (`Azure:SignalR:Endpoints`), when the binding reads them.
     endpoints: Option<Endpoints>,
+    /// Without several: the one endpoint of the connection-string setting, for the calls that
+    /// take endpoints (`negotiate`, `endpoints_with`), kept so that it is built once per value.
+    own_endpoint: Endpoints,
     /// How identity-based connections get their key; `None` for the defaults.
     #[cfg(feature = "identity")]
     identity: Option<Arc<crate::IdentityOptions>>,
@@ -181,6 +184,7 @@ impl ConnectionInfoBinding {
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
             endpoints: None,
+            own_endpoint: Endpoints::own_setting_only(),
             #[cfg(feature = "identity")]
             identity: None,
         }
@@ -200,6 +204,7 @@ impl ConnectionInfoBinding {
             #[cfg(feature = "verify")]
             verifier: VerifierCache::new(),
             endpoints: Some(Endpoints::new()),
+            own_endpoint: Endpoints::own_setting_only(),
             #[cfg(feature = "identity")]
             identity: None,
         }
@@ -221,6 +226,7 @@ impl ConnectionInfoBinding {
             verification: Some(verification),
             verifier: VerifierCache::new(),
             endpoints: None,
+            own_endpoint: Endpoints::own_setting_only(),
             #[cfg(feature = "identity")]
             identity: None,
         }
@@ -581,7 +587,8 @@ impl ConnectionInfoBinding {
         match &self.endpoints {
             Some(endpoints) => endpoints.endpoints(settings, setting, literal),
             // One connection string: the same set, with no section read and no health check.
-            None => Endpoints::own_setting_only()
+            None => self
+                .own_endpoint
                 .endpoints(settings, setting, literal)
                 .map_err(|error| match error {
                     BindingError::NoEndpoints { setting } => {

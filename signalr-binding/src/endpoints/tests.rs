@@ -658,3 +658,17 @@ fn an_own_setting_under_the_section_counts_once_as_the_own_endpoint() {
         "https://moved"
     );
 }
+
+#[test]
+fn a_single_connection_string_is_one_endpoint_kept_between_calls() {
+    let binding = ConnectionInfoBinding::builder("chat").build().unwrap();
+    let settings = HashMap::from([(OWN.to_owned(), cs("own"))]);
+    let first = binding.endpoints_with(&settings).unwrap();
+    assert_eq!(
+        summary(&first),
+        [("".into(), Primary, "https://own".into())]
+    );
+    // The state is the binding's, not rebuilt per call.
+    first[0].set_online(false);
+    assert!(!binding.endpoints_with(&settings).unwrap()[0].online());
+}
