@@ -515,12 +515,7 @@ async fn an_application_with_a_client_secret_through_an_entra_stand_in() {
         ),
         "app"
     );
-    assert_eq!(
-        transport
-            .token_requests
-            .load(std::sync::atomic::Ordering::SeqCst),
-        1
-    );
+    assert_eq!(transport.token_requests(), 1);
 
     // A wrong secret: Entra refuses, no key is asked for, and the secret is shown nowhere.
     let wrong_secret = "WrongSecretValue0000";

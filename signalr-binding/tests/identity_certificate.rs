@@ -273,12 +273,7 @@ async fn a_thumbprint_in_the_dotnet_store_signs_in_end_to_end() {
         "{:?}",
         transport.refusals
     );
-    assert_eq!(
-        transport
-            .token_requests
-            .load(std::sync::atomic::Ordering::SeqCst),
-        1
-    );
+    assert_eq!(transport.token_requests(), 1);
     assert_eq!(endpoint.requests(), 1);
     // Entra that holds another public key under this thumbprint refuses the assertion: the
     // sign-in above was signed by this certificate's key.
@@ -415,12 +410,7 @@ async fn a_missing_thumbprint_names_it_the_store_and_every_file_looked_for() {
         hint.contains(&format!("WEBSITE_LOAD_CERTIFICATES={}", cert.thumbprint)),
         "{hint}"
     );
-    assert_eq!(
-        transport
-            .token_requests
-            .load(std::sync::atomic::Ordering::SeqCst),
-        0
-    );
+    assert_eq!(transport.token_requests(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -480,12 +470,7 @@ async fn a_file_that_is_not_the_certificate_asked_for_is_refused() {
         "{error}"
     );
     assert_eq!(endpoint.requests(), 0);
-    assert_eq!(
-        transport
-            .token_requests
-            .load(std::sync::atomic::Ordering::SeqCst),
-        0
-    );
+    assert_eq!(transport.token_requests(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -418,6 +418,11 @@ impl EntraTransport {
     }
 
     /// An application that signs in with the certificate `check` describes.
+    /// How many token requests reached the stand-in.
+    pub fn token_requests(&self) -> usize {
+        self.token_requests.load(Ordering::SeqCst)
+    }
+
     pub fn with_certificate(tenant: &str, client_id: &str, check: CertificateCheck) -> Arc<Self> {
         Arc::new(Self {
             inner: azure_core::http::new_http_client(None),
