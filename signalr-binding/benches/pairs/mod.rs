@@ -54,40 +54,38 @@ fn request(settings: HashMap<String, String>) -> http::Request<()> {
         .unwrap()
 }
 
-/// A binding with one connection string (`one`) against one with three endpoints (`several`:
-/// its own setting and two in `Azure:SignalR:Endpoints`), routed by the default router. Their
-/// ratio is what reading the endpoints' settings and routing cost. The endpoints differ only in
-/// their port, which the audience leaves out, so every token has the single endpoint's length.
-pub(crate) fn endpoints() -> Pair {
-    let own = || {
+/// The three endpoints' settings, their names spelt with `separator` (`:` in settings, `__`
+/// in the environment): the binding's own setting and two in `Azure:SignalR:Endpoints`. The
+/// endpoints differ only in their port, which the audience leaves out, so every token has the
+/// single endpoint's length.
+fn three_endpoints(separator: &str) -> [(String, String); 3] {
+    let section = signalr_binding::ENDPOINTS_SECTION.replace(':', separator);
+    let at =
+        |port: u16| format!("Endpoint=http://localhost;Port={port};AccessKey={KEY};Version=1.0;");
+    [
         (
             "AzureSignalRConnectionString".to_owned(),
             EMULATOR_CONNECTION_STRING.to_owned(),
-        )
-    };
-    let one = request(HashMap::from([own()]));
-    let several = request(HashMap::from([
-        own(),
-        (
-            "Azure:SignalR:Endpoints:west".to_owned(),
-            format!("Endpoint=http://localhost;Port=8889;AccessKey={KEY};Version=1.0;"),
         ),
-        (
-            "Azure:SignalR:Endpoints:backup:secondary".to_owned(),
-            format!("Endpoint=http://localhost;Port=8890;AccessKey={KEY};Version=1.0;"),
-        ),
-    ]));
+        (format!("{section}west"), at(8889)),
+        (format!("{section}backup{separator}secondary"), at(8890)),
+    ]
+}
+
+/// A pair of one connection string (`one`) and three endpoints (`several`, the default
+/// router), each side resolving its own request, the three endpoints found in `settings`.
+fn endpoints_pair(
+    case: &'static str,
+    one: http::Request<()>,
+    several: http::Request<()>,
+    settings: &dyn signalr_binding::Settings,
+) -> Pair {
     let builder =
         || ConnectionInfoBinding::builder("chat").user_id("{headers.x-ms-client-principal-id}");
     let multiple = builder().multiple_endpoints().build().unwrap();
-    let settings = several
-        .extensions()
-        .get::<BindingContext>()
-        .unwrap()
-        .settings();
     assert_eq!(multiple.endpoints_with(settings).unwrap().len(), 3);
     Pair {
-        case: "endpoints",
+        case,
         base: Side {
             name: "one",
             binding: builder().build().unwrap(),
@@ -102,6 +100,17 @@ pub(crate) fn endpoints() -> Pair {
     }
 }
 
+/// A binding with one connection string (`one`) against one with three endpoints (`several`),
+/// the settings in the requests' `BindingContext`. Their ratio is what reading the endpoints'
+/// settings and routing cost.
+pub(crate) fn endpoints() -> Pair {
+    let [own, west, backup] = three_endpoints(":");
+    let one = request(HashMap::from([own.clone()]));
+    let settings = HashMap::from([own, west, backup]);
+    let several = request(settings.clone());
+    endpoints_pair("endpoints", one, several, &settings)
+}
+
 /// The [`endpoints`] pair with its settings in the process environment, read by
 /// `EnvSettings` as Azure Functions passes app settings (`Azure__SignalR__Endpoints__west`,
 /// ...), rather than from a map in the request's `BindingContext`.
@@ -110,21 +119,7 @@ pub(crate) fn endpoints() -> Pair {
 ///
 /// Sets environment variables: call it before any other thread of the process starts.
 pub(crate) unsafe fn endpoints_env() -> Pair {
-    let variables = [
-        (
-            "AzureSignalRConnectionString".to_owned(),
-            EMULATOR_CONNECTION_STRING.to_owned(),
-        ),
-        (
-            "Azure__SignalR__Endpoints__west".to_owned(),
-            format!("Endpoint=http://localhost;Port=8889;AccessKey={KEY};Version=1.0;"),
-        ),
-        (
-            "Azure__SignalR__Endpoints__backup__secondary".to_owned(),
-            format!("Endpoint=http://localhost;Port=8890;AccessKey={KEY};Version=1.0;"),
-        ),
-    ];
-    for (name, value) in variables {
+    for (name, value) in three_endpoints("__") {
         // SAFETY: the caller runs this before any other thread starts.
         unsafe { std::env::set_var(name, value) };
     }
@@ -134,30 +129,12 @@ pub(crate) unsafe fn endpoints_env() -> Pair {
             .body(())
             .unwrap()
     };
-    let builder =
-        || ConnectionInfoBinding::builder("chat").user_id("{headers.x-ms-client-principal-id}");
-    let multiple = builder().multiple_endpoints().build().unwrap();
-    assert_eq!(
-        multiple
-            .endpoints_with(&signalr_binding::EnvSettings)
-            .unwrap()
-            .len(),
-        3
-    );
-    Pair {
-        case: "endpoints_env",
-        base: Side {
-            name: "one",
-            binding: builder().build().unwrap(),
-            request: request(),
-        },
-        measured: Side {
-            name: "several",
-            binding: multiple,
-            request: request(),
-        },
-        _keep: Box::new(()),
-    }
+    endpoints_pair(
+        "endpoints_env",
+        request(),
+        request(),
+        &signalr_binding::EnvSettings,
+    )
 }
 
 /// A binding whose key was fetched with an Entra identity (`identity`) against the same
