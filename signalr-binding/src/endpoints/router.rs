@@ -124,23 +124,31 @@ impl Router for DefaultRouter {
 }
 
 /// The default routing rule, with `random(n)` drawing an index below `n`.
+///
+/// One pass that reads each endpoint's state once, since a health check may change it
+/// meanwhile: a reservoir of one endpoint per type, the `k`-th online endpoint of a type
+/// replacing the kept one with probability `1/k`, so each is chosen with probability
+/// `1/(online endpoints of its type)`.
 pub(crate) fn route_default(
     endpoints: &[ServiceEndpoint],
-    random: impl FnOnce(usize) -> usize,
+    mut random: impl FnMut(usize) -> usize,
 ) -> Option<&ServiceEndpoint> {
     if let [only] = endpoints {
         return Some(only);
     }
-    let online = |wanted: EndpointType| {
-        endpoints
-            .iter()
-            .filter(move |e| e.endpoint_type() == wanted && e.online())
-    };
-    let (wanted, count) = [EndpointType::Primary, EndpointType::Secondary]
-        .into_iter()
-        .map(|wanted| (wanted, online(wanted).count()))
-        .find(|&(_, count)| count > 0)?;
-    online(wanted).nth(random(count))
+    let mut primary = (None, 0);
+    let mut secondary = (None, 0);
+    for endpoint in endpoints.iter().filter(|e| e.online()) {
+        let (kept, seen) = match endpoint.endpoint_type() {
+            EndpointType::Primary => &mut primary,
+            EndpointType::Secondary => &mut secondary,
+        };
+        *seen += 1;
+        if *seen == 1 || random(*seen) == 0 {
+            *kept = Some(endpoint);
+        }
+    }
+    primary.0.or(secondary.0)
 }
 
 thread_local! {
