@@ -23,9 +23,11 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use signalr_binding_expression::validate_setting_name;
@@ -77,17 +79,9 @@ pub fn has_section_prefix(name: &str, prefix: &str) -> bool {
 /// The rest of setting `name` after section `prefix`, matched as
 /// [`has_section_prefix`] matches it.
 pub(crate) fn strip_section_prefix<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
-    // The usual spelling, `:` and the same letters: exactly (one `memcmp`), or in another
-    // case.
-    if let Some(head) = name.as_bytes().get(..prefix.len())
-        && (head == prefix.as_bytes() || head.eq_ignore_ascii_case(prefix.as_bytes()))
-    {
+    // The usual spelling, `:` and the same letters: one `memcmp`.
+    if name.as_bytes().starts_with(prefix.as_bytes()) {
         return Some(&name[prefix.len()..]);
-    }
-    // A name of another section usually differs in its first byte.
-    match (name.as_bytes().first(), prefix.as_bytes().first()) {
-        (Some(n), Some(p)) if !n.eq_ignore_ascii_case(p) => return None,
-        _ => {}
     }
     let mut rest = name.as_bytes();
     for &expected in prefix.as_bytes() {
@@ -117,60 +111,63 @@ impl Settings for EnvSettings {
         std::env::var(name).ok().map(Cow::Owned)
     }
 
-    /// The names under `prefix` come from a listing of the whole environment made at most
-    /// once a second (listing copies every variable); their values are read
-    /// on every call. A changed or removed value is seen at once, a new name within a second.
+    /// The variables under `prefix`, names and values, come from a copy of the environment
+    /// that each thread makes at most once a second (listing copies every variable, and
+    /// reading one takes the environment's lock and scans it): a new, changed or removed
+    /// variable under the section is seen within a second. [`get`](Settings::get) reads the
+    /// environment on every call.
     fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
-        for name in env_names_with_prefix(prefix).iter() {
-            if let Ok(value) = std::env::var(&**name) {
-                visit(name, &value);
-            }
+        for (name, value) in env_section(prefix).iter() {
+            visit(name, value);
         }
     }
 }
 
-/// How long [`EnvSettings`] reuses its list of the variables under a section before it lists
+/// How long [`EnvSettings`] reuses its copy of the variables under a section before it lists
 /// the environment again.
-const ENV_LISTING_INTERVAL: Duration = Duration::from_secs(1);
+const ENV_SECTION_INTERVAL: Duration = Duration::from_secs(1);
 
-/// A list of the environment variables under one section, and when it was made.
-struct EnvListing {
+/// The environment variables under one section, names and values, and when they were copied.
+/// The values may be secrets: the type has no `Debug`.
+struct EnvSection {
     prefix: Box<str>,
-    listed_at: Instant,
-    names: Arc<[Box<str>]>,
+    copied_at: Instant,
+    variables: Rc<[(Box<str>, Box<str>)]>,
 }
 
-/// The names of the environment variables under `prefix`, from a listing at most
-/// [`ENV_LISTING_INTERVAL`] old.
-fn env_names_with_prefix(prefix: &str) -> Arc<[Box<str>]> {
-    static LISTINGS: RwLock<Vec<EnvListing>> = RwLock::new(Vec::new());
-    let fresh = |listing: &&EnvListing| {
-        &*listing.prefix == prefix && listing.listed_at.elapsed() < ENV_LISTING_INTERVAL
-    };
-    if let Some(listing) = LISTINGS
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .find(fresh)
-    {
-        return Arc::clone(&listing.names);
+/// The environment variables under `prefix` that hold Unicode names and values, from a copy
+/// at most [`ENV_SECTION_INTERVAL`] old.
+///
+/// Each thread keeps its own copies: a request then takes no lock and counts no shared
+/// reference, and each thread serving requests lists the environment at most once a second.
+fn env_section(prefix: &str) -> Rc<[(Box<str>, Box<str>)]> {
+    thread_local! {
+        static SECTIONS: RefCell<Vec<EnvSection>> = const { RefCell::new(Vec::new()) };
     }
-    let names: Arc<[Box<str>]> = std::env::vars_os()
-        .filter_map(|(name, _)| name.into_string().ok())
-        .filter(|name| has_section_prefix(name, prefix))
-        .map(String::into_boxed_str)
-        .collect();
-    let mut listings = LISTINGS.write().unwrap_or_else(PoisonError::into_inner);
-    let listing = EnvListing {
-        prefix: prefix.into(),
-        listed_at: Instant::now(),
-        names: Arc::clone(&names),
-    };
-    match listings.iter_mut().find(|l| &*l.prefix == prefix) {
-        Some(old) => *old = listing,
-        None => listings.push(listing),
-    }
-    names
+    let now = Instant::now();
+    SECTIONS.with_borrow_mut(|sections| {
+        let index = sections.iter().position(|s| &*s.prefix == prefix);
+        if let Some(section) = index.map(|i| &sections[i])
+            && now.saturating_duration_since(section.copied_at) < ENV_SECTION_INTERVAL
+        {
+            return Rc::clone(&section.variables);
+        }
+        let variables: Rc<[(Box<str>, Box<str>)]> = std::env::vars_os()
+            .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
+            .filter(|(name, _)| has_section_prefix(name, prefix))
+            .map(|(name, value)| (name.into_boxed_str(), value.into_boxed_str()))
+            .collect();
+        let section = EnvSection {
+            prefix: prefix.into(),
+            copied_at: now,
+            variables: Rc::clone(&variables),
+        };
+        match index {
+            Some(i) => sections[i] = section,
+            None => sections.push(section),
+        }
+        variables
+    })
 }
 
 impl Settings for HashMap<String, String> {
