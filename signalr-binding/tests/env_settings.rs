@@ -16,21 +16,23 @@ fn listed(prefix: &str) -> Vec<(String, String)> {
     seen
 }
 
-/// Lists `prefix` until the listing is `expected`, for at most five seconds (a copy is at
-/// most a second old, so this leaves room for a stalled machine).
-fn listed_eventually(prefix: &str, expected: &[(&str, &str)]) -> Vec<(String, String)> {
+/// Waits until `done` holds, for at most five seconds (a copy is at most a second old, so
+/// this leaves room for a stalled machine).
+fn within_five_seconds(mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Asserts that `prefix` lists `expected` (sorted) within five seconds.
+fn assert_listed_soon(prefix: &str, expected: &[(&str, &str)]) {
     let expected: Vec<_> = expected
         .iter()
         .map(|&(name, value)| (name.to_owned(), value.to_owned()))
         .collect();
-    let start = Instant::now();
-    loop {
-        let seen = listed(prefix);
-        if seen == expected || start.elapsed() > Duration::from_secs(5) {
-            return seen;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    within_five_seconds(|| listed(prefix) == expected);
+    assert_eq!(listed(prefix), expected);
 }
 
 /// Sets (or, with `None`, removes) environment variable `name`.
@@ -58,19 +60,10 @@ fn a_section_is_listed_from_a_fresh_copy_and_a_setting_read_at_once() {
 
     // A new, a changed and a removed variable are all seen within a second.
     set(west, Some("2"));
-    assert_eq!(
-        listed_eventually(PREFIX, &[(east, "1"), (west, "2")]),
-        [
-            (east.to_owned(), "1".to_owned()),
-            (west.to_owned(), "2".to_owned())
-        ]
-    );
+    assert_listed_soon(PREFIX, &[(east, "1"), (west, "2")]);
     set(east, Some("3"));
     set(west, None);
-    assert_eq!(
-        listed_eventually(PREFIX, &[(east, "3")]),
-        [(east.to_owned(), "3".to_owned())]
-    );
+    assert_listed_soon(PREFIX, &[(east, "3")]);
 
     // `get` does not wait for a copy.
     set(east, Some("4"));
@@ -92,10 +85,7 @@ fn a_section_is_listed_from_a_fresh_copy_and_a_setting_read_at_once() {
         "Azure__SignalR__Endpoints__envsettingstest",
         Some("Endpoint=http://localhost;Port=8891;AccessKey=k;Version=1.0;"),
     );
-    let start = Instant::now();
-    while count() == before && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    within_five_seconds(|| count() != before);
     assert_eq!(
         count(),
         before + 1,
