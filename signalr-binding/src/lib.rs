@@ -236,7 +236,8 @@ pub use principal::{MAX_PRINCIPAL_LEN, PRINCIPAL_HEADER, PrincipalError};
 pub use request::BindingRequest;
 pub use response::FromBindingError;
 pub use settings::{
-    BindingContext, Clock, EnvSettings, FixedClock, Settings, SystemClock, has_section_prefix,
+    BindingContext, Clock, EnvSettings, FixedClock, SectionRevision, Settings, SystemClock,
+    has_section_prefix,
 };
 pub use signalr_binding_expression::{
     DEFAULT_CONNECTION_STRING_SETTING, HubNameError, JwtAlgorithm, Part, PrincipalField,

@@ -26,8 +26,10 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::num::NonZeroU64;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use signalr_binding_expression::validate_setting_name;
@@ -60,6 +62,44 @@ pub trait Settings: Send + Sync + 'static {
         let mut names = Vec::new();
         self.for_each_with_prefix(prefix, &mut |name, _| names.push(name.to_owned()));
         names
+    }
+
+    /// The revision of the settings under the section `prefix` that
+    /// [`for_each_with_prefix`](Self::for_each_with_prefix) visits next, or `None` (the
+    /// default) when the source cannot tell.
+    ///
+    /// Two calls that return the same revision promise the same names with the same values
+    /// under the section, so a binding that has compared the section once skips comparing it
+    /// again on the next request (see `docs/endpoints.md`). A source whose section can change
+    /// returns a new [`SectionRevision::unique`] when it does, or `None`. [`EnvSettings`] gives
+    /// the revision of its copy of the section, and a [`BindingContext`] one for a
+    /// `HashMap<String, String>` or `BTreeMap<String, String>` it owns, which nothing can
+    /// change.
+    fn section_revision(&self, prefix: &str) -> Option<SectionRevision> {
+        let _ = prefix;
+        None
+    }
+}
+
+/// A mark of one state of a settings section, from [`Settings::section_revision`]: equal
+/// revisions mean the same names and values.
+///
+/// Every revision comes from [`unique`](Self::unique), so the revisions of different sources
+/// never meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SectionRevision(NonZeroU64);
+
+impl SectionRevision {
+    /// A revision that no other call in the process has returned.
+    pub fn unique() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        Self(NonZeroU64::new(id).expect("a 64-bit counter from 1 does not wrap"))
+    }
+
+    /// The revision as a number other than 0, for keeping in an atomic.
+    pub(crate) fn get(self) -> u64 {
+        self.0.get()
     }
 }
 
@@ -117,9 +157,16 @@ impl Settings for EnvSettings {
     /// variable under the section is seen within a second. [`get`](Settings::get) reads the
     /// environment on every call.
     fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
-        for (name, value) in env_section(prefix).iter() {
+        // Visited outside the thread's copies, so `visit` may read the section again.
+        for (name, value) in with_env_section(prefix, |s| Rc::clone(&s.variables)).iter() {
             visit(name, value);
         }
+    }
+
+    /// The revision of the copy [`for_each_with_prefix`](Settings::for_each_with_prefix)
+    /// visits next: the same on every thread while the variables stay the same.
+    fn section_revision(&self, prefix: &str) -> Option<SectionRevision> {
+        Some(with_env_section(prefix, |s| s.revision))
     }
 }
 
@@ -127,20 +174,24 @@ impl Settings for EnvSettings {
 /// the environment again.
 const ENV_SECTION_INTERVAL: Duration = Duration::from_secs(1);
 
-/// The environment variables under one section, names and values, and when they were copied.
-/// The values may be secrets: the type has no `Debug`.
+/// The environment variables under one section that hold Unicode names and values.
+type Variables = [(Box<str>, Box<str>)];
+
+/// A thread's copy of the environment variables under one section: names and values, when
+/// they were copied and their revision. The values may be secrets: the type has no `Debug`.
 struct EnvSection {
     prefix: Box<str>,
     copied_at: Instant,
-    variables: Rc<[(Box<str>, Box<str>)]>,
+    variables: Rc<Variables>,
+    revision: SectionRevision,
 }
 
-/// The environment variables under `prefix` that hold Unicode names and values, from a copy
-/// at most [`ENV_SECTION_INTERVAL`] old.
+/// Calls `f` with this thread's copy of the variables under `prefix`, made again when it is
+/// [`ENV_SECTION_INTERVAL`] old.
 ///
 /// Each thread keeps its own copies: a request then takes no lock and counts no shared
 /// reference, and each thread serving requests lists the environment at most once a second.
-fn env_section(prefix: &str) -> Rc<[(Box<str>, Box<str>)]> {
+fn with_env_section<R>(prefix: &str, f: impl FnOnce(&EnvSection) -> R) -> R {
     thread_local! {
         static SECTIONS: RefCell<Vec<EnvSection>> = const { RefCell::new(Vec::new()) };
     }
@@ -150,9 +201,9 @@ fn env_section(prefix: &str) -> Rc<[(Box<str>, Box<str>)]> {
         if let Some(section) = index.map(|i| &sections[i])
             && now.saturating_duration_since(section.copied_at) < ENV_SECTION_INTERVAL
         {
-            return Rc::clone(&section.variables);
+            return f(section);
         }
-        let variables: Rc<[(Box<str>, Box<str>)]> = std::env::vars_os()
+        let variables: Rc<Variables> = std::env::vars_os()
             .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
             .filter(|(name, _)| has_section_prefix(name, prefix))
             .map(|(name, value)| (name.into_boxed_str(), value.into_boxed_str()))
@@ -160,14 +211,53 @@ fn env_section(prefix: &str) -> Rc<[(Box<str>, Box<str>)]> {
         let section = EnvSection {
             prefix: prefix.into(),
             copied_at: now,
-            variables: Rc::clone(&variables),
+            revision: env_revision(prefix, &variables),
+            variables,
         };
-        match index {
-            Some(i) => sections[i] = section,
-            None => sections.push(section),
-        }
-        variables
+        let i = match index {
+            Some(i) => {
+                sections[i] = section;
+                i
+            }
+            None => {
+                sections.push(section);
+                sections.len() - 1
+            }
+        };
+        f(&sections[i])
     })
+}
+
+/// The latest copy of the variables under one section made by any thread, and its revision.
+struct LatestCopy {
+    prefix: Box<str>,
+    variables: Box<Variables>,
+    revision: SectionRevision,
+}
+
+/// The revision of a copy of the variables under `prefix`: the latest copy's, made by any
+/// thread, when they are the same, else a new one. Threads then share a revision while the
+/// environment holds still; runs once a second per thread.
+fn env_revision(prefix: &str, variables: &Variables) -> SectionRevision {
+    static LATEST: Mutex<Vec<LatestCopy>> = Mutex::new(Vec::new());
+    let mut latest = LATEST.lock().unwrap_or_else(PoisonError::into_inner);
+    match latest.iter_mut().find(|copy| &*copy.prefix == prefix) {
+        Some(copy) if *copy.variables == *variables => copy.revision,
+        Some(copy) => {
+            copy.variables = variables.into();
+            copy.revision = SectionRevision::unique();
+            copy.revision
+        }
+        None => {
+            let revision = SectionRevision::unique();
+            latest.push(LatestCopy {
+                prefix: prefix.into(),
+                variables: variables.into(),
+                revision,
+            });
+            revision
+        }
+    }
 }
 
 impl Settings for HashMap<String, String> {
@@ -262,9 +352,23 @@ impl BindingContext {
     }
 
     /// Replaces the settings.
+    ///
+    /// A `HashMap<String, String>` or `BTreeMap<String, String>` cannot change once the
+    /// context owns it, so it gets one [`SectionRevision`] for its life, shared by the
+    /// context's clones: a binding reading several endpoints from it then compares their
+    /// settings once, not on every request.
     #[must_use]
-    pub fn with_settings(mut self, settings: impl Settings) -> Self {
-        self.settings = Arc::new(settings);
+    pub fn with_settings<S: Settings>(mut self, settings: S) -> Self {
+        let any: &dyn Any = &settings;
+        self.settings =
+            if any.is::<HashMap<String, String>>() || any.is::<BTreeMap<String, String>>() {
+                Arc::new(Fixed {
+                    settings,
+                    revision: SectionRevision::unique(),
+                })
+            } else {
+                Arc::new(settings)
+            };
         self
     }
 
@@ -283,6 +387,30 @@ impl BindingContext {
     /// The clock.
     pub fn clock(&self) -> &dyn Clock {
         &*self.clock
+    }
+}
+
+/// Settings that no one can change, with the revision of all their sections.
+struct Fixed<S> {
+    settings: S,
+    revision: SectionRevision,
+}
+
+impl<S: Settings> Settings for Fixed<S> {
+    fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.settings.get(name)
+    }
+
+    fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
+        self.settings.for_each_with_prefix(prefix, visit);
+    }
+
+    fn names_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.settings.names_with_prefix(prefix)
+    }
+
+    fn section_revision(&self, _: &str) -> Option<SectionRevision> {
+        Some(self.revision)
     }
 }
 

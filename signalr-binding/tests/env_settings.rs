@@ -1,10 +1,10 @@
 //! `EnvSettings`, the process environment as Azure Functions passes app settings: a setting
-//! is read at once, a section's variables from a copy at most a second old. This binary sets
-//! environment variables, so it holds no other test.
+//! is read at once, a section's variables from a copy at most a second old, with a revision
+//! every thread shares. This binary sets environment variables, so it holds no other test.
 
 use std::time::{Duration, Instant};
 
-use signalr_binding::{ConnectionInfoBinding, EnvSettings, Settings};
+use signalr_binding::{ConnectionInfoBinding, EnvSettings, SectionRevision, Settings};
 
 /// The variables under `prefix` that `EnvSettings` lists, sorted.
 fn listed(prefix: &str) -> Vec<(String, String)> {
@@ -91,4 +91,18 @@ fn a_section_is_listed_from_a_fresh_copy_and_a_setting_read_at_once() {
         before + 1,
         "the new endpoint variable was picked up"
     );
+
+    // A section's revision is shared by every thread while its variables stay the same, and
+    // changes with them.
+    let revision = || EnvSettings.section_revision(PREFIX).expect("a revision");
+    let on_another_thread = || std::thread::spawn(revision).join().unwrap();
+    let held: SectionRevision = revision();
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(revision(), held, "a fresh copy of the same variables");
+    assert_eq!(on_another_thread(), held);
+    set(west, Some("5"));
+    within_five_seconds(|| revision() != held);
+    assert_ne!(revision(), held, "a new variable is a new revision");
+    assert_listed_soon(PREFIX, &[(east, "4"), (west, "5")]);
+    assert_eq!(on_another_thread(), revision());
 }

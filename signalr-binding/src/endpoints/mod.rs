@@ -7,7 +7,7 @@
 //! `DefaultEndpointRouter.cs`, `ServiceEndpoint.cs`). The user guide is `docs/endpoints.md`.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
 use crate::request::BindingRequest;
-use crate::settings::Settings;
+use crate::settings::{SectionRevision, Settings};
 
 #[cfg(feature = "health-check")]
 mod health;
@@ -176,6 +176,9 @@ pub(crate) struct EndpointSet {
     sources: Vec<(String, String)>,
     /// Whether the first source is the binding's own setting.
     has_own: bool,
+    /// The last [`SectionRevision`] of the endpoints section found
+    /// to hold `sources`, or 0.
+    verified: AtomicU64,
     pub(crate) endpoints: Box<[ServiceEndpoint]>,
 }
 
@@ -293,12 +296,15 @@ impl Endpoints {
     ) -> Result<Arc<EndpointSet>, BindingError> {
         let state = self.state();
         let own = state.own.get_or_init(|| OwnSetting::new(own_setting));
-        if let Some(set) = state.current().filter(|set| {
-            settings::unchanged(settings, own, self.read_section, &set.sources, set.has_own)
-        }) {
+        if let Some(set) = state
+            .current()
+            .filter(|set| settings::unchanged(settings, own, self.read_section, set))
+        {
             return Ok(set);
         }
-        let sources = settings::read(settings, own, self.read_section);
+        let (sources, revision) = settings::at_one_revision(settings, || {
+            settings::read(settings, own, self.read_section)
+        });
         let has_own = sources.first().is_some_and(|(name, _)| name == own_setting);
         let endpoints =
             settings::build(settings, &sources, own_setting, literal_hub, |identity| {
@@ -307,6 +313,7 @@ impl Endpoints {
         let set = Arc::new(EndpointSet {
             sources,
             has_own,
+            verified: AtomicU64::new(revision.map_or(0, SectionRevision::get)),
             endpoints,
         });
         *state.set.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&set));

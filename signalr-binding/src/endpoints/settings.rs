@@ -10,8 +10,9 @@
 //! are then ignored. Every other key under a name is ignored.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use super::{EndpointHealth, EndpointType, ServiceEndpoint, base_url};
+use super::{EndpointHealth, EndpointSet, EndpointType, ServiceEndpoint, base_url};
 use crate::binding::Prepared;
 use crate::connection_string::ConnectionString;
 use crate::error::BindingError;
@@ -19,7 +20,7 @@ use crate::identity::identity_section;
 use crate::identity::section::{
     connection_string, connection_string_names, section_fingerprint, section_key,
 };
-use crate::settings::{Settings, strip_section_prefix};
+use crate::settings::{SectionRevision, Settings, strip_section_prefix};
 
 /// The settings section that names endpoints: `Azure:SignalR:Endpoints:<Name>[:primary|:secondary]`
 /// (`Azure__SignalR__Endpoints__<Name>` in the environment).
@@ -110,6 +111,18 @@ pub(crate) fn read(
     sources
 }
 
+/// Calls `list`, which lists the endpoints section of `settings`, and gives its result with
+/// the section's revision when the section held that revision throughout.
+pub(crate) fn at_one_revision<R>(
+    settings: &dyn Settings,
+    list: impl FnOnce() -> R,
+) -> (R, Option<SectionRevision>) {
+    let before = settings.section_revision(ENDPOINTS_SECTION);
+    let listed = list();
+    let revision = before.filter(|&r| settings.section_revision(ENDPOINTS_SECTION) == Some(r));
+    (listed, revision)
+}
+
 /// Whether `value` is an identity section's fingerprint rather than a connection string.
 fn is_identity_section(value: &str) -> bool {
     value.starts_with('\0')
@@ -128,22 +141,23 @@ fn identity_endpoint_name(setting: &str) -> Option<&str> {
     }
 }
 
-/// Whether `sources` are still what `settings` hold: the same settings with the same values.
-/// Allocates nothing for connection strings, since it runs on every request (an identity
-/// section's fingerprint is made again).
+/// Whether `set` was built from what `settings` hold now: the same settings with the same
+/// values. Allocates nothing for connection strings, since it runs on every request (an
+/// identity section's fingerprint is made again).
 ///
 /// [`read`] puts the own setting first (`has_own`), so it is compared with `sources[0]` alone
-/// and the section's settings with the rest.
+/// and the section's settings with the rest. The section is not listed again while its
+/// [`section_revision`](Settings::section_revision) is the one last found to hold the set.
 pub(crate) fn unchanged(
     settings: &dyn Settings,
     own: &OwnSetting,
     read_section: bool,
-    sources: &[(String, String)],
-    has_own: bool,
+    set: &EndpointSet,
 ) -> bool {
+    let sources = &set.sources;
     let (kept_own, named) = match sources.split_first() {
-        Some((first, rest)) if has_own => (Some(first), rest),
-        _ => (None, sources),
+        Some((first, rest)) if set.has_own => (Some(first), rest),
+        _ => (None, &sources[..]),
     };
     let mut count = 0;
     let mut same = match connection_string(settings, &own.names) {
@@ -154,39 +168,22 @@ pub(crate) fn unchanged(
         // Unset: the own setting's identity section, if any, is checked below.
         _ => kept_own.is_none_or(|(_, kept)| is_identity_section(kept)),
     };
+    let mut revision = None;
     if same && read_section {
-        // An identity section's source has the section's name: it is checked below.
-        let identity_of = |endpoint: &str| {
-            named.iter().any(|(n, v)| {
-                is_identity_section(v)
-                    && kind(n).is_some_and(|(e, _)| e.eq_ignore_ascii_case(endpoint))
-            })
-        };
-        settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
-            if !same || own.is(name) || is_blank(value) {
-                return;
-            }
-            match named
+        let verified = set.verified.load(Ordering::Relaxed);
+        if settings
+            .section_revision(ENDPOINTS_SECTION)
+            .is_some_and(|r| r.get() == verified)
+        {
+            count += named
                 .iter()
-                .find(|(n, v)| n == name && !is_identity_section(v))
-            {
-                Some((_, kept)) => {
-                    count += 1;
-                    same = kept == value;
-                }
-                None => {
-                    same = match (kind(name), identity_endpoint_name(name)) {
-                        // A connection-string form under an identity section's name is ignored.
-                        (Some((endpoint, _)), _) => identity_of(endpoint),
-                        // The `serviceUri` of a section already read (its fingerprint is
-                        // checked below); of another, a new endpoint.
-                        (None, Some(endpoint)) => identity_of(endpoint),
-                        // Another identity key, or a key that defines no endpoint.
-                        (None, None) => true,
-                    };
-                }
-            }
-        });
+                .filter(|(_, v)| !is_identity_section(v))
+                .count();
+        } else {
+            (same, revision) = at_one_revision(settings, || {
+                section_unchanged(settings, own, named, &mut count)
+            });
+        }
     }
     for (setting, value) in sources.iter().filter(|(_, v)| is_identity_section(v)) {
         if !same {
@@ -195,7 +192,55 @@ pub(crate) fn unchanged(
         count += 1;
         same = section_fingerprint(settings, setting).as_deref() == Some(value.as_str());
     }
-    same && count == sources.len()
+    let same = same && count == sources.len();
+    if let Some(revision) = revision.filter(|_| same) {
+        set.verified.store(revision.get(), Ordering::Relaxed);
+    }
+    same
+}
+
+/// Whether the endpoints section of `settings` holds the connection strings of `named` and
+/// no other endpoint, counting in `count` the ones it found. Identity sections are named, not
+/// compared: their fingerprints are checked by the caller.
+fn section_unchanged(
+    settings: &dyn Settings,
+    own: &OwnSetting,
+    named: &[(String, String)],
+    count: &mut usize,
+) -> bool {
+    // An identity section's source has the section's name: it is checked by the caller.
+    let identity_of = |endpoint: &str| {
+        named.iter().any(|(n, v)| {
+            is_identity_section(v) && kind(n).is_some_and(|(e, _)| e.eq_ignore_ascii_case(endpoint))
+        })
+    };
+    let mut same = true;
+    settings.for_each_with_prefix(ENDPOINTS_SECTION, &mut |name, value| {
+        if !same || own.is(name) || is_blank(value) {
+            return;
+        }
+        match named
+            .iter()
+            .find(|(n, v)| n == name && !is_identity_section(v))
+        {
+            Some((_, kept)) => {
+                *count += 1;
+                same = kept == value;
+            }
+            None => {
+                same = match (kind(name), identity_endpoint_name(name)) {
+                    // A connection-string form under an identity section's name is ignored.
+                    (Some((endpoint, _)), _) => identity_of(endpoint),
+                    // The `serviceUri` of a section already read (its fingerprint is
+                    // checked by the caller); of another, a new endpoint.
+                    (None, Some(endpoint)) => identity_of(endpoint),
+                    // Another identity key, or a key that defines no endpoint.
+                    (None, None) => true,
+                };
+            }
+        }
+    });
+    same
 }
 
 /// Whether a value counts as unset: empty or only whitespace. Stops at the first other

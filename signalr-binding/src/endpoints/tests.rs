@@ -408,6 +408,146 @@ fn settings_are_read_once_per_distinct_set_of_values_and_a_change_is_picked_up()
     assert!(changed.endpoints[2].online());
 }
 
+/// Settings that change under a shared reference, with a section revision changed by hand.
+struct Revised {
+    settings: std::sync::Mutex<BTreeMap<String, String>>,
+    revision: std::sync::Mutex<crate::SectionRevision>,
+}
+
+impl Revised {
+    fn set(&self, name: &str, value: String) {
+        self.settings.lock().unwrap().insert(name.to_owned(), value);
+    }
+
+    fn revise(&self) {
+        *self.revision.lock().unwrap() = crate::SectionRevision::unique();
+    }
+}
+
+impl Settings for Revised {
+    fn get(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let value = self.settings.lock().unwrap().get(name).cloned();
+        value.map(std::borrow::Cow::Owned)
+    }
+
+    fn for_each_with_prefix(&self, prefix: &str, visit: &mut dyn FnMut(&str, &str)) {
+        self.settings
+            .lock()
+            .unwrap()
+            .for_each_with_prefix(prefix, visit);
+    }
+
+    fn section_revision(&self, _: &str) -> Option<crate::SectionRevision> {
+        Some(*self.revision.lock().unwrap())
+    }
+}
+
+#[test]
+fn a_section_is_compared_again_only_when_its_revision_changes() {
+    let mut binding = binding();
+    let settings = Revised {
+        settings: std::sync::Mutex::new(BTreeMap::from([
+            (OWN.to_owned(), cs("a")),
+            ("Azure:SignalR:Endpoints:b".to_owned(), cs("b")),
+        ])),
+        revision: std::sync::Mutex::new(crate::SectionRevision::unique()),
+    };
+    let endpoints = binding.endpoints_mut();
+    let hosts = |set: &EndpointSet| -> Vec<String> {
+        set.endpoints
+            .iter()
+            .map(|e| e.endpoint().to_owned())
+            .collect()
+    };
+    let first = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    // The first comparison records the revision; the second skips the section.
+    let again = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+
+    // The source broke its promise: a changed section under the same revision is not seen.
+    settings.set("Azure:SignalR:Endpoints:b", cs("b2"));
+    let held = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(Arc::ptr_eq(&first, &held), "the section was compared again");
+
+    // The own setting is read on every request, whatever the section's revision.
+    settings.set(OWN, cs("a2"));
+    let own = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert_eq!(hosts(&own), ["https://a2", "https://b2"]);
+
+    // A new revision is compared, and picks up the change.
+    settings.set("Azure:SignalR:Endpoints:b", cs("b3"));
+    let held = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(Arc::ptr_eq(&own, &held));
+    settings.revise();
+    let revised = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert_eq!(hosts(&revised), ["https://a2", "https://b3"]);
+}
+
+#[test]
+fn an_identity_section_is_checked_whatever_the_sections_revision() {
+    let mut binding = binding();
+    let settings = Revised {
+        settings: std::sync::Mutex::new(BTreeMap::from([
+            (OWN.to_owned(), cs("a")),
+            (
+                "Azure:SignalR:Endpoints:id:serviceUri".to_owned(),
+                "https://id.service.signalr.net".to_owned(),
+            ),
+        ])),
+        revision: std::sync::Mutex::new(crate::SectionRevision::unique()),
+    };
+    let endpoints = binding.endpoints_mut();
+    let first = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    let again = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+    // Read through `get` as the identity settings are: seen at once.
+    settings.set(
+        "Azure:SignalR:Endpoints:id:serviceUri",
+        "https://id2.service.signalr.net".to_owned(),
+    );
+    let changed = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
+    assert_eq!(
+        changed.endpoints[1].endpoint(),
+        "https://id2.service.signalr.net"
+    );
+}
+
+#[test]
+fn a_contexts_map_keeps_its_revision_and_its_endpoints() {
+    let map = HashMap::from([
+        (OWN.to_owned(), cs("a")),
+        ("Azure:SignalR:Endpoints:b".to_owned(), cs("b")),
+    ]);
+    let context = crate::BindingContext::new().with_settings(map.clone());
+    let revision = context.settings().section_revision(ENDPOINTS_SECTION);
+    assert!(revision.is_some());
+    assert_eq!(context.clone().settings().section_revision("x"), revision);
+    let other = crate::BindingContext::new().with_settings(map);
+    assert_ne!(
+        other.settings().section_revision(ENDPOINTS_SECTION),
+        revision
+    );
+    let closure = crate::BindingContext::new().with_settings(|_: &str| None);
+    assert_eq!(closure.settings().section_revision(ENDPOINTS_SECTION), None);
+
+    let mut binding = binding();
+    let endpoints = binding.endpoints_mut();
+    let first = endpoints
+        .endpoints(context.settings(), OWN, Some("chat"))
+        .unwrap();
+    let again = endpoints
+        .endpoints(context.settings(), OWN, Some("chat"))
+        .unwrap();
+    assert!(Arc::ptr_eq(&first, &again));
+    // Another context's map, with other endpoints, is compared in full.
+    let other =
+        crate::BindingContext::new().with_settings(HashMap::from([(OWN.to_owned(), cs("a"))]));
+    let changed = endpoints
+        .endpoints(other.settings(), OWN, Some("chat"))
+        .unwrap();
+    assert_eq!(changed.endpoints.len(), 1);
+}
+
 /// Endpoints `(type, online)` for router tests.
 fn fleet(spec: &[(EndpointType, bool)]) -> Vec<ServiceEndpoint> {
     let mut settings = HashMap::new();
