@@ -302,9 +302,9 @@ impl Endpoints {
         {
             return Ok(set);
         }
-        let (sources, revision) = settings::at_one_revision(settings, || {
-            settings::read(settings, own, self.read_section)
-        });
+        let revision = settings::section_revision(settings);
+        let sources = settings::read(settings, own, self.read_section);
+        let revision = settings::held_since(settings, revision);
         let has_own = sources.first().is_some_and(|(name, _)| name == own_setting);
         let endpoints =
             settings::build(settings, &sources, own_setting, literal_hub, |identity| {

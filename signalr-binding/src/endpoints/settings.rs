@@ -111,16 +111,18 @@ pub(crate) fn read(
     sources
 }
 
-/// Calls `list`, which lists the endpoints section of `settings`, and gives its result with
-/// the section's revision when the section held that revision throughout.
-pub(crate) fn at_one_revision<R>(
+/// The revision of the endpoints section of `settings`.
+pub(crate) fn section_revision(settings: &dyn Settings) -> Option<SectionRevision> {
+    settings.section_revision(ENDPOINTS_SECTION)
+}
+
+/// `before`, the section's revision read before listing it, when the section still has it:
+/// the listing then saw that revision throughout.
+pub(crate) fn held_since(
     settings: &dyn Settings,
-    list: impl FnOnce() -> R,
-) -> (R, Option<SectionRevision>) {
-    let before = settings.section_revision(ENDPOINTS_SECTION);
-    let listed = list();
-    let revision = before.filter(|&r| settings.section_revision(ENDPOINTS_SECTION) == Some(r));
-    (listed, revision)
+    before: Option<SectionRevision>,
+) -> Option<SectionRevision> {
+    before.filter(|&r| section_revision(settings) == Some(r))
 }
 
 /// Whether `value` is an identity section's fingerprint rather than a connection string.
@@ -170,19 +172,15 @@ pub(crate) fn unchanged(
     };
     let mut revision = None;
     if same && read_section {
-        let verified = set.verified.load(Ordering::Relaxed);
-        if settings
-            .section_revision(ENDPOINTS_SECTION)
-            .is_some_and(|r| r.get() == verified)
-        {
+        let current = section_revision(settings);
+        if current.is_some_and(|r| r.get() == set.verified.load(Ordering::Relaxed)) {
             count += named
                 .iter()
                 .filter(|(_, v)| !is_identity_section(v))
                 .count();
         } else {
-            (same, revision) = at_one_revision(settings, || {
-                section_unchanged(settings, own, named, &mut count)
-            });
+            same = section_unchanged(settings, own, named, &mut count);
+            revision = held_since(settings, current);
         }
     }
     for (setting, value) in sources.iter().filter(|(_, v)| is_identity_section(v)) {

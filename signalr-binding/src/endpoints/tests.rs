@@ -415,6 +415,17 @@ struct Revised {
 }
 
 impl Revised {
+    fn new(settings: &[(&str, String)]) -> Self {
+        let settings = settings
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect();
+        Self {
+            settings: std::sync::Mutex::new(settings),
+            revision: std::sync::Mutex::new(crate::SectionRevision::unique()),
+        }
+    }
+
     fn set(&self, name: &str, value: String) {
         self.settings.lock().unwrap().insert(name.to_owned(), value);
     }
@@ -445,13 +456,7 @@ impl Settings for Revised {
 #[test]
 fn a_section_is_compared_again_only_when_its_revision_changes() {
     let mut binding = binding();
-    let settings = Revised {
-        settings: std::sync::Mutex::new(BTreeMap::from([
-            (OWN.to_owned(), cs("a")),
-            ("Azure:SignalR:Endpoints:b".to_owned(), cs("b")),
-        ])),
-        revision: std::sync::Mutex::new(crate::SectionRevision::unique()),
-    };
+    let settings = Revised::new(&[(OWN, cs("a")), ("Azure:SignalR:Endpoints:b", cs("b"))]);
     let endpoints = binding.endpoints_mut();
     let hosts = |set: &EndpointSet| -> Vec<String> {
         set.endpoints
@@ -486,16 +491,13 @@ fn a_section_is_compared_again_only_when_its_revision_changes() {
 #[test]
 fn an_identity_section_is_checked_whatever_the_sections_revision() {
     let mut binding = binding();
-    let settings = Revised {
-        settings: std::sync::Mutex::new(BTreeMap::from([
-            (OWN.to_owned(), cs("a")),
-            (
-                "Azure:SignalR:Endpoints:id:serviceUri".to_owned(),
-                "https://id.service.signalr.net".to_owned(),
-            ),
-        ])),
-        revision: std::sync::Mutex::new(crate::SectionRevision::unique()),
-    };
+    let settings = Revised::new(&[
+        (OWN, cs("a")),
+        (
+            "Azure:SignalR:Endpoints:id:serviceUri",
+            "https://id.service.signalr.net".to_owned(),
+        ),
+    ]);
     let endpoints = binding.endpoints_mut();
     let first = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
     let again = endpoints.endpoints(&settings, OWN, Some("chat")).unwrap();
